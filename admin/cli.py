@@ -1,0 +1,118 @@
+"""Operator commands: `foyer operators …`, `foyer tenants …`, `foyer demo`."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import AppGroup, with_appcontext
+from flask_migrate import upgrade
+from sqlalchemy import select
+from werkzeug.serving import run_simple
+
+from admin.provisioning import (
+    ProvisioningError,
+    create_operator,
+    provision_tenant,
+    set_tenant_status,
+)
+from portal.emails import InvalidEmail
+from portal.extensions import db
+from tenants.models import Tenant, TenantStatus
+from tenants.resolution import canonical_host, forget_tenants
+
+operators_group = AppGroup("operators", help="Platform operator accounts.")
+tenants_group = AppGroup("tenants", help="Provision and manage tenants (firms).")
+
+
+@operators_group.command("create")
+@click.argument("email")
+@click.option("--password", help="Prompted for when omitted.")
+def create_operator_command(email: str, password: str | None) -> None:
+    """Create a platform operator who signs in on the platform host."""
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        operator = create_operator(email, password)
+    except (ProvisioningError, InvalidEmail) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Operator {operator.email} created.")
+
+
+@tenants_group.command("create")
+@click.argument("slug")
+@click.option("--name", required=True, help="The firm's display name.")
+@click.option("--owner-email", required=True, help="Invited by email to run the firm dashboard.")
+def create_tenant_command(slug: str, name: str, owner_email: str) -> None:
+    """Create a tenant and email its owner an invitation."""
+    try:
+        tenant, link = provision_tenant(slug, name, owner_email)
+    except (ProvisioningError, InvalidEmail) as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from None
+    db.session.commit()
+    forget_tenants()
+    click.echo(f"Tenant {tenant.slug} created at https://{canonical_host(tenant)}/")
+    click.echo(f"Owner invitation sent to {owner_email.strip()}.")
+
+
+@tenants_group.command("list")
+def list_tenants_command() -> None:
+    """List tenants with their status and canonical host."""
+    for tenant in db.session.scalars(select(Tenant).order_by(Tenant.slug)):
+        click.echo(f"{tenant.slug}\t{tenant.status}\t{canonical_host(tenant)}\t{tenant.name}")
+
+
+@tenants_group.command("suspend")
+@click.argument("slug")
+def suspend_tenant_command(slug: str) -> None:
+    """Take a tenant offline: all its hosts answer 404 within seconds."""
+    _set_status(slug, TenantStatus.SUSPENDED)
+
+
+@tenants_group.command("resume")
+@click.argument("slug")
+def resume_tenant_command(slug: str) -> None:
+    """Bring a suspended tenant back."""
+    _set_status(slug, TenantStatus.ACTIVE)
+
+
+def _set_status(slug: str, status: TenantStatus) -> None:
+    try:
+        tenant = set_tenant_status(slug, status)
+    except ProvisioningError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Tenant {tenant.slug} is now {tenant.status}.")
+
+
+@click.command("demo")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--no-serve", is_flag=True, help="Set up the demo data and exit.")
+@with_appcontext
+def demo_command(host: str, port: int, no_serve: bool) -> None:
+    """Create the demo tenant and an operator, print how to sign in, and serve the platform."""
+    config = current_app.config
+    config["PREFERRED_URL_SCHEME"] = "http"
+    config["PUBLIC_PORT"] = port
+    upgrade()
+    from admin.demo import seed_demo
+
+    credentials = seed_demo()
+    domain = config["PLATFORM_DOMAIN"]
+    click.echo("\nFoyer demo is ready.\n")
+    click.echo(f"  Operator console  http://{domain}:{port}/operator/")
+    click.echo(
+        f"    sign in as {credentials['operator_email']} / {credentials['operator_password']}"
+    )
+    click.echo(f"  Demo firm portal  http://demo.{domain}:{port}/")
+    click.echo(f"  Firm dashboard    http://demo.{domain}:{port}/admin/")
+    click.echo(f"    sign in as {credentials['staff_email']} / {credentials['staff_password']}")
+    for label, value in credentials.get("extra", {}).items():
+        click.echo(f"  {label}  {value}")
+    click.echo(f"  Mailbox (dev)     http://{domain}:{port}/operator/mailbox\n")
+    if not no_serve:
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        run_simple(host, port, app, threaded=True, use_reloader=False)
+
+
+COMMANDS = (operators_group, tenants_group, demo_command)

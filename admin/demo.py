@@ -1,0 +1,51 @@
+"""The demo tenant of `foyer demo`: idempotent, with fresh random passwords on every run."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import current_app
+from sqlalchemy import select
+
+from admin.models import Operator, StaffMember, StaffRole
+from admin.provisioning import provision_tenant
+from portal.auth.passwords import hash_password
+from portal.extensions import db
+from tenants.models import Tenant
+from tenants.resolution import forget_tenants
+
+DEMO_SLUG = "demo"
+DEMO_NAME = "Demo Accounting LLP"
+DEMO_OWNER = "owner@demo-accounting.example"
+
+
+def seed_demo() -> dict[str, str]:
+    tenant = db.session.scalar(select(Tenant).where(Tenant.slug == DEMO_SLUG))
+    if tenant is None:
+        tenant, _link = provision_tenant(DEMO_SLUG, DEMO_NAME, DEMO_OWNER)
+    owner = db.session.scalar(
+        select(StaffMember).where(
+            StaffMember.tenant_id == tenant.id, StaffMember.role == StaffRole.OWNER
+        )
+    )
+    operator_email = f"admin@{current_app.config['PLATFORM_DOMAIN']}"
+    operator = db.session.scalar(select(Operator).where(Operator.email == operator_email))
+    if operator is None:
+        operator = Operator(email=operator_email, password_hash="")
+        db.session.add(operator)
+    credentials = {
+        "operator_email": operator.email,
+        "operator_password": _fresh_password(operator),
+        "staff_email": owner.email,
+        "staff_password": _fresh_password(owner),
+    }
+    db.session.commit()
+    forget_tenants()
+    return credentials
+
+
+def _fresh_password(principal: Operator | StaffMember) -> str:
+    password = "-".join(secrets.token_urlsafe(6) for _ in range(3))
+    principal.password_hash = hash_password(password)
+    principal.session_nonce = ""
+    return password

@@ -1,0 +1,116 @@
+"""The firm dashboard on a tenant's own hosts under /admin (first cut: staff sign-in)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, g, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select, update
+
+from admin.access import safe_next, staff_required
+from admin.forms import SetPasswordForm, SignInForm
+from admin.models import StaffInvitation, StaffMember
+from portal.auth.passwords import RULES, hash_password, password_problem
+from portal.auth.principals import sign_in, sign_out_everywhere
+from portal.auth.signin import check_password
+from portal.auth.tokens import hash_token
+from portal.emails import lookup_email
+from portal.extensions import db
+from tenants.context import current_tenant
+from tenants.models import utcnow
+
+bp = Blueprint("firm", __name__, url_prefix="/admin")
+
+
+@bp.route("/sign-in", methods=["GET", "POST"], endpoint="sign_in")
+def sign_in_page():  # type: ignore[no-untyped-def]
+    form = SignInForm()
+    if form.validate_on_submit():
+        email = lookup_email(form.email.data)
+        staff = check_password(
+            f"staff:{current_tenant.id}", email, _find_staff, form.password.data or ""
+        )
+        if staff is not None:
+            staff.last_login_at = utcnow()
+            sign_in(staff)
+            db.session.commit()
+            return redirect(safe_next(url_for("firm.dashboard")))
+        form.password.errors.append("Email or password is incorrect.")
+    return render_template("admin/firm/sign_in.html", form=form)
+
+
+@bp.post("/sign-out")
+@staff_required
+def sign_out():  # type: ignore[no-untyped-def]
+    sign_out_everywhere(current_user._get_current_object())
+    db.session.commit()
+    return redirect(url_for("firm.sign_in"))
+
+
+@bp.get("/")
+@staff_required
+def dashboard():  # type: ignore[no-untyped-def]
+    return render_template("admin/firm/dashboard.html")
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):  # type: ignore[no-untyped-def]
+    """GET only shows the form (mail scanners must not use the invitation up); POST redeems."""
+    g.referrer_policy = "no-referrer"
+    invitation = _live_invitation(token)
+    if invitation is None:
+        return render_template("admin/firm/invitation_invalid.html"), 404
+    staff = db.session.get(StaffMember, invitation.staff_id)
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        problem = password_problem(
+            form.password.data, email=staff.email, firm_name=current_tenant.name
+        )
+        if problem:
+            form.password.errors.append(problem)
+        elif _redeem(invitation):
+            staff.password_hash = hash_password(form.password.data)
+            staff.last_login_at = utcnow()
+            sign_in(staff)
+            db.session.commit()
+            return redirect(url_for("firm.dashboard"))
+        else:
+            return render_template("admin/firm/invitation_invalid.html"), 404
+    return render_template("admin/firm/accept_invitation.html", form=form, staff=staff, rules=RULES)
+
+
+def _live_invitation(token: str) -> StaffInvitation | None:
+    return db.session.scalar(
+        select(StaffInvitation).where(
+            StaffInvitation.tenant_id == current_tenant.id,
+            StaffInvitation.token_hash == hash_token(token),
+            StaffInvitation.accepted_at.is_(None),
+            StaffInvitation.cancelled_at.is_(None),
+            StaffInvitation.expires_at > utcnow(),
+        )
+    )
+
+
+def _redeem(invitation: StaffInvitation) -> bool:
+    """Atomic single use: only one concurrent submit can flip accepted_at."""
+    now = utcnow()
+    result = db.session.execute(
+        update(StaffInvitation)
+        .where(
+            StaffInvitation.id == invitation.id,
+            StaffInvitation.tenant_id == current_tenant.id,
+            StaffInvitation.accepted_at.is_(None),
+            StaffInvitation.cancelled_at.is_(None),
+            StaffInvitation.expires_at > now,
+        )
+        .values(accepted_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def _find_staff(email: str) -> StaffMember | None:
+    return db.session.scalar(
+        select(StaffMember).where(
+            StaffMember.tenant_id == current_tenant.id, StaffMember.email == email
+        )
+    )

@@ -1,0 +1,106 @@
+"""The operator console on the platform host: sign in, tenants, the development mailbox."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from admin.access import operator_required, safe_next
+from admin.forms import CreateTenantForm, SignInForm
+from admin.models import Operator
+from admin.provisioning import ProvisioningError, provision_tenant
+from portal.auth.principals import sign_in, sign_out_everywhere
+from portal.auth.signin import check_password
+from portal.emails import InvalidEmail, lookup_email
+from portal.extensions import db
+from portal.mail.models import OutboxMessage
+from tenants.models import Domain, DomainStatus, Tenant, utcnow
+from tenants.resolution import canonical_host, forget_tenants, platform_host_for
+
+bp = Blueprint("operator", __name__, url_prefix="/operator")
+
+
+@bp.route("/sign-in", methods=["GET", "POST"], endpoint="sign_in")
+def sign_in_page():  # type: ignore[no-untyped-def]
+    form = SignInForm()
+    if form.validate_on_submit():
+        operator = check_password(
+            "operator", lookup_email(form.email.data), _find_operator, form.password.data or ""
+        )
+        if operator is not None:
+            operator.last_login_at = utcnow()
+            sign_in(operator)
+            db.session.commit()
+            return redirect(safe_next(url_for("operator.index")))
+        form.password.errors.append("Email or password is incorrect.")
+    return render_template("admin/operator/sign_in.html", form=form)
+
+
+@bp.post("/sign-out")
+@operator_required
+def sign_out():  # type: ignore[no-untyped-def]
+    sign_out_everywhere(current_user._get_current_object())
+    db.session.commit()
+    return redirect(url_for("operator.sign_in"))
+
+
+@bp.get("/")
+@operator_required
+def index():  # type: ignore[no-untyped-def]
+    tenants = db.session.scalars(select(Tenant).order_by(Tenant.slug)).all()
+    verified = db.session.execute(
+        select(Domain.tenant_id, Domain.host).where(Domain.status == DomainStatus.VERIFIED)
+    ).all()
+    hosts: dict[int, list[str]] = {}
+    for tenant_id, host in verified:
+        hosts.setdefault(tenant_id, []).append(host)
+    rows = [
+        {
+            "tenant": tenant,
+            "canonical": canonical_host(tenant),
+            "hosts": [platform_host_for(tenant.slug), *sorted(hosts.get(tenant.id, []))],
+        }
+        for tenant in tenants
+    ]
+    return render_template("admin/operator/tenants.html", rows=rows)
+
+
+@bp.route("/tenants/new", methods=["GET", "POST"])
+@operator_required
+def new_tenant():  # type: ignore[no-untyped-def]
+    form = CreateTenantForm()
+    if form.validate_on_submit():
+        try:
+            tenant, _link = provision_tenant(form.slug.data, form.name.data, form.owner_email.data)
+        except (ProvisioningError, InvalidEmail) as exc:
+            db.session.rollback()
+            field = "owner_email" if isinstance(exc, InvalidEmail) else exc.field
+            form[field].errors.append(str(exc))
+        else:
+            db.session.commit()
+            forget_tenants()
+            flash(f"Tenant {tenant.name} created; the owner has been emailed an invitation.")
+            return redirect(url_for("operator.index"))
+    return render_template("admin/operator/tenant_new.html", form=form)
+
+
+@bp.get("/mailbox")
+@operator_required
+def mailbox():  # type: ignore[no-untyped-def]
+    messages = db.session.scalars(
+        select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(200)
+    ).all()
+    total = db.session.scalar(select(func.count(OutboxMessage.id)))
+    return render_template("admin/operator/mailbox.html", messages=messages, total=total)
+
+
+@bp.get("/mailbox/<int:message_id>")
+@operator_required
+def message(message_id: int):  # type: ignore[no-untyped-def]
+    row = db.session.get(OutboxMessage, message_id) or abort(404)
+    return render_template("admin/operator/message.html", message=row)
+
+
+def _find_operator(email: str) -> Operator | None:
+    return db.session.scalar(select(Operator).where(Operator.email == email))

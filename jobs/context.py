@@ -1,0 +1,29 @@
+"""Every job runs in a fresh application context: new `g`, new database session."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
+
+from flask import Flask, current_app, has_app_context
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def job(func: Callable[P, R]) -> Callable[P, R]:
+    @functools.wraps(func)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        app = current_app._get_current_object() if has_app_context() else _worker_app()  # type: ignore[attr-defined]
+        with app.app_context():
+            return func(*args, **kwargs)
+
+    return run
+
+
+@functools.cache
+def _worker_app() -> Flask:
+    from portal.app import create_app
+
+    return create_app()

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, render_template
+
+import admin
+import jobs
+import tenants
+import themes
+from portal import health, http, ratelimit, redis_store, views
+from portal.auth import principals
+from portal.config import load_config
+from portal.extensions import csrf, db, mail, migrate
+from themes.loader import ThemedEnvironment
+
+
+class FoyerFlask(Flask):
+    jinja_environment = ThemedEnvironment
+
+
+def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
+    """Build a Foyer app; tests pass overrides, production reads the environment."""
+    app = FoyerFlask("portal", instance_relative_config=True, static_folder=None)
+    load_config(app, overrides)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=_migrations_dir(), render_as_batch=True)
+    mail.init_app(app)
+    csrf.init_app(app)
+    principals.init_app(app)
+    for package in (redis_store, http, ratelimit, tenants, themes, jobs, views, admin):
+        package.init_app(app)
+    app.register_blueprint(health.bp)
+    app.register_error_handler(404, _not_found)
+    return app
+
+
+def _not_found(_error: Exception):  # type: ignore[no-untyped-def]
+    return render_template("errors/404.html"), 404
+
+
+def _migrations_dir() -> str:
+    from pathlib import Path
+
+    return str(Path(__file__).resolve().parent.parent / "migrations")

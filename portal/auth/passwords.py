@@ -1,0 +1,60 @@
+"""Password hashing (argon2id, OWASP ASVS v5 parameters) and the password policy shown to users.
+
+The common-password list is Django's (BSD licence): ~20,000 passwords seen in breaches.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+MIN_LENGTH = 10
+MAX_LENGTH = 256
+RULES = (
+    f"At least {MIN_LENGTH} characters (a short sentence works well); up to {MAX_LENGTH}.",
+    "Not a commonly used or previously breached password.",
+    "Not your email address or the firm's name.",
+)
+
+_hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
+_DUMMY_HASH = _hasher.hash("dummy password used to equalise timing")
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    """Check a password; with no hash, burn the same time so timing reveals nothing."""
+    try:
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def password_problem(password: str, *, email: str = "", firm_name: str = "") -> str | None:
+    """Return the first policy violation in plain words, or None when the password is fine."""
+    if len(password) < MIN_LENGTH:
+        return f"Use at least {MIN_LENGTH} characters."
+    if len(password) > MAX_LENGTH:
+        return f"Use at most {MAX_LENGTH} characters."
+    lowered = password.lower()
+    if lowered in _common_passwords() or lowered.strip("0123456789!") in _common_passwords():
+        return "This password is too common; it appears in lists of breached passwords."
+    local_part = email.split("@")[0].lower()
+    if (len(local_part) >= 4 and local_part in lowered) or (
+        firm_name and firm_name.lower() in lowered
+    ):
+        return "Don't use your email address or the firm's name in your password."
+    return None
+
+
+@functools.cache
+def _common_passwords() -> frozenset[str]:
+    path = Path(__file__).with_name("common-passwords.txt.gz")
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        return frozenset(line.strip().lower() for line in handle if line.strip())

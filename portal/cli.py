@@ -1,0 +1,18 @@
+"""The `foyer` console script: the Flask CLI of the application."""
+
+from __future__ import annotations
+
+import os
+
+from flask.cli import FlaskGroup
+
+
+def _create_app():  # type: ignore[no-untyped-def]
+    from portal.app import create_app
+
+    return create_app()
+
+
+def main() -> None:
+    os.environ.setdefault("FLASK_APP", "wsgi")
+    FlaskGroup(create_app=_create_app, help="Foyer: the white-label client portal.").main()

@@ -1,0 +1,119 @@
+"""Configuration: defaults, then the CONTRACT.md environment names, then FOYER_* variables,
+then explicit overrides (tests). Nothing else in the code base reads os.environ."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+CONTRACT_NAMES = (
+    "DATABASE_URL",
+    "REDIS_URL",
+    "SECRET_KEY",
+    "PLATFORM_DOMAIN",
+    "PLATFORM_CNAME_TARGET",
+    "MAIL_SERVER",
+    "MAIL_PORT",
+    "MAIL_USE_TLS",
+    "MAIL_USE_SSL",
+    "MAIL_USERNAME",
+    "MAIL_PASSWORD",
+    "MAIL_DEFAULT_SENDER",
+    "DNS_NAMESERVERS",
+    "TRUSTED_PROXIES",
+)
+INTEGER_NAMES = {"MAIL_PORT", "TRUSTED_PROXIES"}
+BOOLEAN_NAMES = {"MAIL_USE_TLS", "MAIL_USE_SSL"}
+
+
+class Defaults:
+    PLATFORM_DOMAIN = "localhost"
+    PLATFORM_CNAME_TARGET = ""
+    REDIS_URL = ""
+    REDIS_KEY_PREFIX = "foyer:"
+    MAIL_SERVER = ""
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_DEFAULT_SENDER = ""
+    MAIL_TIMEOUT = 10
+    DNS_NAMESERVERS = ""
+    DNS_TIMEOUT = 3.0
+    TRUSTED_PROXIES = 0
+    PREFERRED_URL_SCHEME = "https"
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    MAX_CONTENT_LENGTH = 8 * 1024 * 1024
+    WTF_CSRF_TIME_LIMIT = None
+    TENANT_CACHE_TTL = 30.0
+    TENANT_CACHE_VERSION_CHECK_INTERVAL = 1.0
+    OUTBOX_BATCH_SIZE = 200
+    OUTBOX_RETRY_DELAYS = "30,120,600,1800,3600"
+    OUTBOX_LEASE_SECONDS = 120
+    INVITE_EXPIRY_DAYS = 14
+    STAFF_INVITE_EXPIRY_DAYS = 7
+    RATELIMIT_ENABLED = True
+
+
+def load_config(app: Flask, overrides: Mapping[str, Any] | None = None) -> None:
+    app.config.from_object(Defaults)
+    for name in CONTRACT_NAMES:
+        if name in os.environ:
+            app.config[name] = _coerce(name, os.environ[name])
+    app.config.from_prefixed_env("FOYER")
+    if overrides:
+        app.config.update(overrides)
+    _derive(app)
+
+
+def _coerce(name: str, raw: str) -> Any:
+    if name in INTEGER_NAMES:
+        return int(raw)
+    if name in BOOLEAN_NAMES:
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    return raw
+
+
+def _derive(app: Flask) -> None:
+    config = app.config
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not config.get("DATABASE_URL"):
+        config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'foyer.sqlite'}"
+    config["SQLALCHEMY_DATABASE_URI"] = config["DATABASE_URL"]
+    if not config.get("SECRET_KEY"):
+        config["SECRET_KEY"] = _instance_secret(Path(app.instance_path) / "secret_key")
+    domain = config["PLATFORM_DOMAIN"].strip().lower().rstrip(".")
+    config["PLATFORM_DOMAIN"] = domain
+    if not config.get("PLATFORM_CNAME_TARGET"):
+        config["PLATFORM_CNAME_TARGET"] = f"domains.{domain}"
+    config["PLATFORM_HOSTS"] = frozenset({domain, f"admin.{domain}"})
+    if not config.get("MAIL_DEFAULT_SENDER"):
+        config["MAIL_DEFAULT_SENDER"] = f"notifications@{_mail_domain(domain)}"
+    config["OUTBOX_RETRY_SCHEDULE"] = tuple(
+        int(part) for part in str(config["OUTBOX_RETRY_DELAYS"]).split(",") if part.strip()
+    )
+    config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"] or "memory://"
+
+
+def _mail_domain(domain: str) -> str:
+    """`localhost` is not a valid mail domain for most relays; use a reserved example name."""
+    return "foyer.example" if domain in {"localhost", ""} else domain
+
+
+def _instance_secret(path: Path) -> str:
+    if path.exists():
+        return path.read_text().strip()
+    secret = secrets.token_hex(32)
+    path.write_text(secret)
+    path.chmod(0o600)
+    return secret

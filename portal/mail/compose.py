@@ -1,0 +1,74 @@
+"""Write branded emails to the outbox; they are handed to a delivery job after the commit."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from email.utils import formataddr
+from typing import Any
+
+from flask import current_app, render_template
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from portal.extensions import db
+from portal.mail.models import OutboxMessage
+from tenants.snapshot import TenantSnapshot
+
+_PENDING = "foyer.outbox.pending"
+_FLUSHED = "foyer.outbox.flushed"
+_HEADER_UNSAFE = re.compile(r"[\r\n\x00-\x1f\x7f]+")
+
+
+def header_safe(value: str) -> str:
+    """Collapse CR, LF and other control characters: no header injection through tenant data."""
+    return _HEADER_UNSAFE.sub(" ", value).strip()
+
+
+def queue_email(tenant: TenantSnapshot, to: str, kind: str, **context: Any) -> OutboxMessage:
+    """Render `email/<kind>` in the tenant's theme and add it to the outbox in this transaction."""
+    context = {"tenant": tenant, **context}
+    theme = tenant.theme
+    subject = render_template(f"@{theme}/email/{kind}.subject.txt", **context)
+    message = OutboxMessage(
+        tenant_id=tenant.id,
+        kind=kind,
+        to_address=header_safe(to),
+        from_address=formataddr(
+            (header_safe(tenant.name), current_app.config["MAIL_DEFAULT_SENDER"])
+        ),
+        subject=header_safe(subject)[:300],
+        text_body=render_template(f"@{theme}/email/{kind}.txt", **context),
+        html_body=render_template(f"@{theme}/email/{kind}.html", **context),
+        message_id=f"<{uuid.uuid4().hex}@{_message_id_domain()}>",
+    )
+    db.session.add(message)
+    db.session.info.setdefault(_PENDING, []).append(message)
+    return message
+
+
+def _message_id_domain() -> str:
+    sender = current_app.config["MAIL_DEFAULT_SENDER"]
+    return sender.rpartition("@")[2].strip("> ") or "foyer.invalid"
+
+
+@event.listens_for(Session, "after_flush")
+def _remember_flushed(session: Session, _context: object) -> None:
+    pending = session.info.pop(_PENDING, None)
+    if pending:
+        session.info.setdefault(_FLUSHED, []).extend(message.id for message in pending)
+
+
+@event.listens_for(Session, "after_commit")
+def _enqueue_after_commit(session: Session) -> None:
+    ids = session.info.pop(_FLUSHED, None)
+    if ids:
+        from jobs.mail import enqueue_delivery
+
+        enqueue_delivery(ids)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_after_rollback(session: Session) -> None:
+    session.info.pop(_PENDING, None)
+    session.info.pop(_FLUSHED, None)

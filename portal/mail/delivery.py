@@ -1,0 +1,177 @@
+"""Deliver claimed outbox rows over one SMTP connection per batch.
+
+At-least-once with de-duplication: a row is claimed atomically before sending, so a job
+enqueued twice never sends a message that is already sent or being sent by someone else.
+"""
+
+from __future__ import annotations
+
+import secrets
+import smtplib
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from flask import current_app
+from flask_mail import Connection, Message
+from sqlalchemy import or_, select, update
+
+from portal.extensions import db
+from portal.mail.models import OutboxMessage, OutboxStatus
+from tenants.models import utcnow
+
+
+@dataclass
+class DeliveryReport:
+    sent: list[int] = field(default_factory=list)
+    retry: dict[int, list[int]] = field(default_factory=dict)
+    failed: list[int] = field(default_factory=list)
+
+
+class _TimeoutConnection(Connection):
+    """Flask-Mail's connection with a socket timeout (smtplib blocks forever by default)."""
+
+    def configure_host(self) -> smtplib.SMTP:
+        timeout = current_app.config["MAIL_TIMEOUT"]
+        state = self.mail
+        smtp_class = smtplib.SMTP_SSL if state.use_ssl else smtplib.SMTP
+        host = smtp_class(state.server, state.port, timeout=timeout)
+        if state.use_tls:
+            host.starttls()
+        if state.username and state.password:
+            host.login(state.username, state.password)
+        return host
+
+
+def deliver(ids: list[int]) -> DeliveryReport:
+    token = _claim(ids)
+    rows = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.claim_token == token).order_by(OutboxMessage.id)
+    ).all()
+    report = DeliveryReport()
+    if not rows:
+        return report
+    if not current_app.config["MAIL_SERVER"]:
+        for row in rows:
+            _mark_sent(row, report)
+        return report
+    try:
+        connection = _TimeoutConnection(current_app.extensions["mail"])
+        with connection:
+            for index, row in enumerate(rows):
+                try:
+                    connection.send(_to_message(row))
+                except smtplib.SMTPResponseException as exc:
+                    _mark_error(
+                        row,
+                        report,
+                        f"{exc.smtp_code} {exc.smtp_error!r}",
+                        permanent=500 <= exc.smtp_code < 600,
+                    )
+                except smtplib.SMTPRecipientsRefused as exc:
+                    _mark_error(
+                        row,
+                        report,
+                        f"recipient refused: {exc.recipients}",
+                        permanent=_all_permanent(exc),
+                    )
+                except (OSError, smtplib.SMTPException) as exc:
+                    for pending in rows[index:]:
+                        _mark_error(pending, report, f"connection lost: {exc}", permanent=False)
+                    break
+                else:
+                    _mark_sent(row, report)
+    except (OSError, smtplib.SMTPException) as exc:
+        for row in rows:
+            if row.status == OutboxStatus.SENDING:
+                _mark_error(row, report, f"SMTP server unavailable: {exc}", permanent=False)
+    return report
+
+
+def _all_permanent(exc: smtplib.SMTPRecipientsRefused) -> bool:
+    return all(500 <= code < 600 for code, _ in exc.recipients.values())
+
+
+def _claim(ids: list[int]) -> str:
+    now = utcnow()
+    token = secrets.token_hex(16)
+    lease = now + timedelta(seconds=current_app.config["OUTBOX_LEASE_SECONDS"])
+    db.session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id.in_(ids),
+            or_(
+                OutboxMessage.status == OutboxStatus.QUEUED,
+                (OutboxMessage.status == OutboxStatus.SENDING)
+                & (OutboxMessage.claimed_until < now),
+            ),
+        )
+        .values(
+            status=OutboxStatus.SENDING,
+            claim_token=token,
+            claimed_until=lease,
+            attempts=OutboxMessage.attempts + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return token
+
+
+def _to_message(row: OutboxMessage) -> Message:
+    message = Message(
+        subject=row.subject,
+        recipients=[row.to_address],
+        body=row.text_body,
+        html=row.html_body,
+        sender=row.from_address,
+        reply_to=row.reply_to,
+    )
+    message.msgId = row.message_id
+    return message
+
+
+def _mark_sent(row: OutboxMessage, report: DeliveryReport) -> None:
+    row.status = OutboxStatus.SENT
+    row.sent_at = utcnow()
+    row.claim_token = None
+    row.last_error = None
+    db.session.commit()
+    report.sent.append(row.id)
+
+
+def _mark_error(row: OutboxMessage, report: DeliveryReport, error: str, *, permanent: bool) -> None:
+    schedule = current_app.config["OUTBOX_RETRY_SCHEDULE"]
+    row.last_error = error[:1000]
+    row.claim_token = None
+    if permanent or row.attempts > len(schedule):
+        row.status = OutboxStatus.FAILED
+        report.failed.append(row.id)
+    else:
+        delay = schedule[row.attempts - 1]
+        row.status = OutboxStatus.QUEUED
+        row.next_attempt_at = utcnow() + timedelta(seconds=delay)
+        report.retry.setdefault(delay, []).append(row.id)
+    db.session.commit()
+
+
+def due_message_ids(limit: int, grace_seconds: int = 60) -> list[int]:
+    """Rows a sweep should hand to delivery: retries whose job got lost and expired leases.
+
+    The grace period leaves fresh rows to the job enqueued with them.
+    """
+    now = utcnow()
+    overdue = now - timedelta(seconds=grace_seconds)
+    query = (
+        select(OutboxMessage.id)
+        .where(
+            or_(
+                (OutboxMessage.status == OutboxStatus.QUEUED)
+                & (OutboxMessage.next_attempt_at <= overdue),
+                (OutboxMessage.status == OutboxStatus.SENDING)
+                & (OutboxMessage.claimed_until < now),
+            )
+        )
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))

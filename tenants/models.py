@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class TenantStatus(enum.StrEnum):
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+
+
+class SignupMode(enum.StrEnum):
+    INVITE_ONLY = "invite_only"
+    OPEN = "open"
+
+
+class DomainStatus(enum.StrEnum):
+    PENDING = "pending"
+    VERIFIED = "verified"
+    FAILED = "failed"
+
+
+class Tenant(db.Model):
+    __tablename__ = "tenants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    status: Mapped[str] = mapped_column(String(16), default=TenantStatus.ACTIVE)
+    theme: Mapped[str] = mapped_column(String(32), default="default")
+    signup_mode: Mapped[str] = mapped_column(String(16), default=SignupMode.INVITE_ONLY)
+    primary_host: Mapped[str | None] = mapped_column(String(253))
+    welcome_message: Mapped[str] = mapped_column(String(2000), default="")
+    invite_expiry_days: Mapped[int] = mapped_column(default=14)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    domains: Mapped[list[Domain]] = relationship(back_populates="tenant")
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == TenantStatus.ACTIVE
+
+
+class Domain(db.Model):
+    """A custom web host name of a tenant; served only once verified."""
+
+    __tablename__ = "domains"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "host"),
+        UniqueConstraint("tenant_id", "id"),
+        Index("ix_domains_host_status", "host", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
+    host: Mapped[str] = mapped_column(String(253))
+    status: Mapped[str] = mapped_column(String(16), default=DomainStatus.PENDING)
+    verification_token: Mapped[str] = mapped_column(String(64), default="")
+    verified_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    tenant: Mapped[Tenant] = relationship(back_populates="domains")

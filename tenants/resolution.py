@@ -1,0 +1,95 @@
+"""Resolve every request's Host header to exactly one tenant before any view runs."""
+
+from __future__ import annotations
+
+from flask import Flask, abort, current_app, g, request
+from sqlalchemy import select
+
+from portal.extensions import db
+from tenants.cache import TenantCache
+from tenants.hosts import normalize_host
+from tenants.models import Domain, DomainStatus, Tenant, TenantStatus
+from tenants.snapshot import TenantSnapshot
+
+PLATFORM_BLUEPRINTS = frozenset({"operator"})
+ANY_HOST_ATTRIBUTE = "foyer_any_host"
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["foyer.tenant_cache"] = TenantCache(
+        app.extensions["foyer.redis"],
+        f"{app.config['REDIS_KEY_PREFIX']}tenants:version",
+        ttl=app.config["TENANT_CACHE_TTL"],
+        check_interval=app.config["TENANT_CACHE_VERSION_CHECK_INTERVAL"],
+    )
+    app.before_request_funcs.setdefault(None, []).insert(0, resolve_request_tenant)
+
+
+def any_host(view):  # type: ignore[no-untyped-def]
+    """Mark a view as served on every host, known or not (health checks, TLS ask)."""
+    setattr(view, ANY_HOST_ATTRIBUTE, True)
+    return view
+
+
+def resolve_request_tenant() -> None:
+    view = current_app.view_functions.get(request.endpoint or "")
+    if view is not None and getattr(view, ANY_HOST_ATTRIBUTE, False):
+        g.tenant = None
+        return
+    host = normalize_host(request.host)
+    if host is None:
+        abort(404)
+    g.host = host
+    if host in current_app.config["PLATFORM_HOSTS"]:
+        g.tenant = None
+        if request.blueprint not in PLATFORM_BLUEPRINTS and request.endpoint != "portal.index":
+            abort(404)
+        return
+    tenant = tenant_for_host(host)
+    if tenant is None or request.blueprint in PLATFORM_BLUEPRINTS:
+        abort(404)
+    g.tenant = tenant
+
+
+def tenant_for_host(host: str) -> TenantSnapshot | None:
+    cache: TenantCache = current_app.extensions["foyer.tenant_cache"]
+    return cache.get(host, _load_snapshot)
+
+
+def forget_tenants() -> None:
+    """Call after any change to a tenant or its domains; every process sees it within seconds."""
+    current_app.extensions["foyer.tenant_cache"].invalidate()
+
+
+def platform_host_for(slug: str) -> str:
+    return f"{slug}.{current_app.config['PLATFORM_DOMAIN']}"
+
+
+def canonical_host(tenant: Tenant) -> str:
+    return tenant.primary_host or platform_host_for(tenant.slug)
+
+
+def snapshot_of(tenant: Tenant) -> TenantSnapshot:
+    return TenantSnapshot(
+        id=tenant.id,
+        slug=tenant.slug,
+        name=tenant.name,
+        theme=tenant.theme,
+        signup_mode=tenant.signup_mode,
+        canonical_host=canonical_host(tenant),
+        welcome_message=tenant.welcome_message,
+    )
+
+
+def _load_snapshot(host: str) -> TenantSnapshot | None:
+    suffix = "." + current_app.config["PLATFORM_DOMAIN"]
+    if host.endswith(suffix) and "." not in host[: -len(suffix)]:
+        query = select(Tenant).where(Tenant.slug == host[: -len(suffix)])
+    else:
+        query = (
+            select(Tenant)
+            .join(Domain, Domain.tenant_id == Tenant.id)
+            .where(Domain.host == host, Domain.status == DomainStatus.VERIFIED)
+        )
+    tenant = db.session.scalars(query.where(Tenant.status == TenantStatus.ACTIVE)).first()
+    return snapshot_of(tenant) if tenant is not None else None
