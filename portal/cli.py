@@ -16,3 +16,7 @@ def _create_app():  # type: ignore[no-untyped-def]
 def main() -> None:
     os.environ.setdefault("FLASK_APP", "wsgi")
     FlaskGroup(create_app=_create_app, help="Foyer: the white-label client portal.").main()
+
+
+if __name__ == "__main__":
+    main()

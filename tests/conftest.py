@@ -1,0 +1,6 @@
+pytest_plugins = [
+    "tests.fixtures.database",
+    "tests.fixtures.smtp",
+    "tests.fixtures.services",
+    "tests.fixtures.tenants",
+]
