@@ -20,3 +20,9 @@ def index():  # type: ignore[no-untyped-def]
     if g.get("tenant") is None:
         return redirect(url_for("operator.index"))
     return render_themed(current_tenant.theme, "portal/index.html")
+
+
+@bp.get("/robots.txt")
+def robots():  # type: ignore[no-untyped-def]
+    """Client portals are private: ask crawlers to stay out of every tenant host."""
+    return "User-agent: *\nDisallow: /\n", 200, {"Content-Type": "text/plain; charset=utf-8"}
