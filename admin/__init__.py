@@ -4,9 +4,9 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from admin import cli, firm_views, operator_views
+    from admin import cli, clients_views, firm_views, operator_views, settings_views
 
-    app.register_blueprint(operator_views.bp)
-    app.register_blueprint(firm_views.bp)
+    for module in (operator_views, firm_views, clients_views, settings_views):
+        app.register_blueprint(module.bp)
     for command in cli.COMMANDS:
         app.cli.add_command(command)

@@ -40,11 +40,3 @@ def settings_permission_required(view: Callable[..., Any]) -> Callable[..., Any]
         return view(*args, **kwargs)
 
     return wrapped
-
-
-def safe_next(default: str) -> str:
-    """Only same-site relative paths are followed after sign-in (no open redirects)."""
-    target = request.args.get("next", "")
-    if target.startswith("/") and not target.startswith(("//", "/\\")):
-        return target
-    return default

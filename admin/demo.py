@@ -7,8 +7,8 @@ import secrets
 from flask import current_app
 from sqlalchemy import select
 
-from admin.models import Operator, StaffMember, StaffRole
 from admin.provisioning import provision_tenant
+from portal.auth.models import Operator, StaffMember, StaffRole
 from portal.auth.passwords import hash_password
 from portal.extensions import db
 from tenants.models import Tenant

@@ -6,11 +6,12 @@ from flask import Blueprint, g, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select, update
 
-from admin.access import safe_next, staff_required
-from admin.forms import SetPasswordForm, SignInForm
-from admin.models import StaffInvitation, StaffMember
+from admin.access import staff_required
+from portal.auth.forms import SetPasswordForm, SignInForm
+from portal.auth.models import StaffInvitation, StaffMember
 from portal.auth.passwords import RULES, hash_password, password_problem
 from portal.auth.principals import sign_in, sign_out_everywhere
+from portal.auth.redirects import safe_next
 from portal.auth.signin import check_password
 from portal.auth.tokens import hash_token
 from portal.emails import lookup_email

@@ -1,15 +1,8 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, StringField
-from wtforms.validators import EqualTo, InputRequired, Length
-
-from portal.auth.passwords import MAX_LENGTH
-
-
-class SignInForm(FlaskForm):
-    email = EmailField("Email", validators=[InputRequired(), Length(max=320)])
-    password = PasswordField("Password", validators=[InputRequired(), Length(max=MAX_LENGTH)])
+from wtforms import BooleanField, EmailField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange
 
 
 class CreateTenantForm(FlaskForm):
@@ -18,9 +11,55 @@ class CreateTenantForm(FlaskForm):
     owner_email = EmailField("Owner email", validators=[InputRequired(), Length(max=320)])
 
 
-class SetPasswordForm(FlaskForm):
-    password = PasswordField("New password", validators=[InputRequired()])
-    confirm = PasswordField(
-        "Confirm password",
-        validators=[InputRequired(), EqualTo("password", message="The passwords do not match.")],
+MESSAGE_HINT = "Optional. Shown in the invitation email, as plain text."
+
+
+class NewClientForm(FlaskForm):
+    account_name = StringField("Account name", validators=[InputRequired(), Length(max=200)])
+    kind = SelectField(
+        "Account type", choices=[("company", "Company"), ("household", "Household / individual")]
+    )
+    contact_name = StringField("Contact name", validators=[Length(max=200)])
+    email = EmailField("Contact email", validators=[InputRequired(), Length(max=320)])
+    login = BooleanField("Portal access (Login)", default=True)
+    send_invite = BooleanField("Send the invitation now", default=True)
+    personal_message = TextAreaField("Personal message", validators=[Length(max=2000)])
+
+
+class AddContactForm(FlaskForm):
+    name = StringField("Contact name", validators=[Length(max=200)])
+    email = EmailField("Contact email", validators=[InputRequired(), Length(max=320)])
+    login = BooleanField("Portal access (Login)", default=True)
+
+
+class InviteForm(FlaskForm):
+    personal_message = TextAreaField("Personal message", validators=[Length(max=2000)])
+
+
+class ChangeEmailForm(FlaskForm):
+    email = EmailField("New email", validators=[InputRequired(), Length(max=320)])
+
+
+class BulkInviteForm(FlaskForm):
+    send_invitations = BooleanField("Also send the invitations")
+    personal_message = TextAreaField("Personal message", validators=[Length(max=2000)])
+
+
+class SettingsInviteForm(FlaskForm):
+    email = EmailField("Contact email", validators=[InputRequired(), Length(max=320)])
+    account_id = SelectField("Client account", coerce=int, validate_choice=True)
+    personal_message = TextAreaField("Personal message", validators=[Length(max=2000)])
+
+
+class PortalSettingsForm(FlaskForm):
+    welcome_message = TextAreaField("Welcome message", validators=[Length(max=2000)])
+    invite_expiry_days = IntegerField(
+        "Invitation links expire after (days)", validators=[InputRequired(), NumberRange(1, 90)]
+    )
+    expired_invite_action = SelectField(
+        "When a client asks to renew an expired invitation",
+        choices=[
+            ("resend", "Send them a fresh invitation"),
+            ("notify", "Notify the firm's managers"),
+        ],
     )

@@ -6,11 +6,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from admin.access import operator_required, safe_next
-from admin.forms import CreateTenantForm, SignInForm
-from admin.models import Operator
+from admin.access import operator_required
+from admin.forms import CreateTenantForm
 from admin.provisioning import ProvisioningError, provision_tenant
+from portal.auth.forms import SignInForm
+from portal.auth.models import Operator
 from portal.auth.principals import sign_in, sign_out_everywhere
+from portal.auth.redirects import safe_next
 from portal.auth.signin import check_password
 from portal.emails import InvalidEmail, lookup_email
 from portal.extensions import db
@@ -18,7 +20,9 @@ from portal.mail.models import OutboxMessage
 from tenants.models import Domain, DomainStatus, Tenant, utcnow
 from tenants.resolution import canonical_host, forget_tenants, platform_host_for
 
-bp = Blueprint("operator", __name__, url_prefix="/operator")
+# template_folder serves every un-themed `admin/...` template (operator console and firm
+# dashboard alike); without it no admin page can render.
+bp = Blueprint("operator", __name__, url_prefix="/operator", template_folder="templates")
 
 
 @bp.route("/sign-in", methods=["GET", "POST"], endpoint="sign_in")

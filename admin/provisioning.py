@@ -8,7 +8,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select
 
-from admin.models import Operator, StaffInvitation, StaffMember, StaffRole
+from portal.auth.models import Operator, StaffInvitation, StaffMember, StaffRole
 from portal.auth.passwords import hash_password, password_problem
 from portal.auth.tokens import new_token
 from portal.emails import normalize_email

@@ -1,10 +1,15 @@
-"""The client portal's entry pages on a tenant host."""
+"""The client portal's home on a tenant host."""
 
 from __future__ import annotations
 
 from flask import Blueprint, Flask, g, redirect, url_for
+from flask_login import current_user
 
+from portal.access import views as access_views
+from portal.access.session import client_required
+from portal.extensions import db
 from tenants.context import current_tenant
+from tenants.models import utcnow
 from themes.loader import render_themed
 
 bp = Blueprint("portal", __name__)
@@ -12,6 +17,7 @@ bp = Blueprint("portal", __name__)
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    app.register_blueprint(access_views.bp)
     app.context_processor(lambda: {"tenant": g.get("tenant")})
 
 
@@ -19,7 +25,24 @@ def init_app(app: Flask) -> None:
 def index():  # type: ignore[no-untyped-def]
     if g.get("tenant") is None:
         return redirect(url_for("operator.index"))
-    return render_themed(current_tenant.theme, "portal/index.html")
+    return home()
+
+
+@client_required
+def home():  # type: ignore[no-untyped-def]
+    """The signed-in client's start page; the firm's welcome message shows on the first visit."""
+    contact = current_user._get_current_object()
+    show_welcome = contact.welcomed_at is None
+    if show_welcome:
+        contact.welcomed_at = utcnow()
+        db.session.commit()
+    return render_themed(
+        current_tenant.theme,
+        "portal/home.html",
+        show_welcome=show_welcome,
+        accounts=g.accounts,
+        account=g.account,
+    )
 
 
 @bp.get("/robots.txt")

@@ -41,6 +41,7 @@ class Tenant(db.Model):
     primary_host: Mapped[str | None] = mapped_column(String(253))
     welcome_message: Mapped[str] = mapped_column(String(2000), default="")
     invite_expiry_days: Mapped[int] = mapped_column(default=14)
+    expired_invite_action: Mapped[str] = mapped_column(String(16), default="resend")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     domains: Mapped[list[Domain]] = relationship(back_populates="tenant")

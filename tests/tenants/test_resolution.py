@@ -6,8 +6,9 @@ from tenants.hosts import normalize_host
 
 
 def test_tenant_subdomain_serves_that_tenants_portal(portal, tenant):
-    response = portal.get("/")
+    response = portal.get("/", follow_redirects=True)
     assert response.status_code == 200
+    assert response.request.path == "/sign-in"
     assert "Acme Accounting" in response.get_data(as_text=True)
 
 

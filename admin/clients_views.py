@@ -1,0 +1,309 @@
+"""Firm staff manage client accounts, contacts, portal access and invitations."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from admin.access import staff_required
+from admin.forms import AddContactForm, BulkInviteForm, ChangeEmailForm, InviteForm, NewClientForm
+from jobs import enqueue
+from jobs.invites import run_bulk_invite
+from portal.clients import directory
+from portal.clients.directory import DirectoryError
+from portal.clients.invitations import (
+    RESEND_ADVICE_AFTER,
+    cancel_invitation,
+    copy_link,
+    send_invitation,
+)
+from portal.clients.models import BulkInvite, ClientAccount, Contact
+from portal.clients.pending import pending_rows
+from portal.emails import InvalidEmail
+from portal.extensions import db
+from tenants.context import current_tenant
+from tenants.models import Tenant
+
+bp = Blueprint(
+    "clients",
+    __name__,
+    url_prefix="/admin/clients",
+    static_folder="static",
+    static_url_path="/static",
+)
+FILTERS = ("q", "status", "last_login")
+
+
+def _tenant() -> Tenant:
+    return db.session.get(Tenant, current_tenant.id)
+
+
+def _staff_label() -> str:
+    return f"{current_user.display_name} (team)"
+
+
+def _account_or_404(account_id: int) -> ClientAccount:
+    return directory.get_account(current_tenant.id, account_id) or abort(404)
+
+
+def _contact_or_404(account_id: int, contact_id: int) -> tuple[ClientAccount, Contact]:
+    account = _account_or_404(account_id)
+    contact = directory.get_contact(current_tenant.id, contact_id)
+    if (
+        contact is None
+        or db.session.get(directory.AccountContact, (current_tenant.id, account.id, contact.id))
+        is None
+    ):
+        abort(404)
+    return account, contact
+
+
+def _filters() -> dict[str, str]:
+    values = {key: (request.values.get(key) or "").strip()[:200] for key in FILTERS}
+    return {"search": values["q"], "status": values["status"], "last_login": values["last_login"]}
+
+
+@bp.get("/")
+@staff_required
+def index():  # type: ignore[no-untyped-def]
+    rows = directory.account_rows(current_tenant.id, **_filters())
+    return render_template(
+        "admin/clients/index.html", rows=rows, form=BulkInviteForm(), args=request.args
+    )
+
+
+@bp.post("/bulk")
+@staff_required
+def bulk():  # type: ignore[no-untyped-def]
+    form = BulkInviteForm()
+    if not form.validate_on_submit():
+        flash("The personal message is too long (2,000 characters at most).")
+        return redirect(url_for("clients.index"))
+    if request.form.get("select_all_matching") == "1":
+        account_ids = directory.matching_account_ids(current_tenant.id, **_filters())
+    else:
+        wanted = {int(v) for v in request.form.getlist("account_ids") if v.isdigit()}
+        account_ids = [a for a in directory.matching_account_ids(current_tenant.id) if a in wanted]
+    if not account_ids:
+        flash("Select at least one client account.")
+        return redirect(url_for("clients.index"))
+    run = BulkInvite(
+        tenant_id=current_tenant.id,
+        account_ids=json.dumps(account_ids),
+        send_invitations=bool(form.send_invitations.data),
+        personal_message=(form.personal_message.data or "").strip(),
+        staff_id=current_user.id,
+        invited_by_label=_staff_label(),
+        total=len(account_ids),
+    )
+    db.session.add(run)
+    db.session.commit()
+    enqueue(run_bulk_invite, current_tenant.id, run.id)
+    return redirect(url_for("clients.bulk_progress", bulk_id=run.id))
+
+
+@bp.get("/bulk/<int:bulk_id>")
+@staff_required
+def bulk_progress(bulk_id: int):  # type: ignore[no-untyped-def]
+    run = db.session.scalar(
+        db.select(BulkInvite).where(
+            BulkInvite.tenant_id == current_tenant.id, BulkInvite.id == bulk_id
+        )
+    ) or abort(404)
+    return render_template("admin/clients/bulk.html", run=run)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@staff_required
+def new():  # type: ignore[no-untyped-def]
+    form = NewClientForm()
+    if form.validate_on_submit():
+        try:
+            account = directory.create_account(
+                current_tenant.id, form.account_name.data, form.kind.data
+            )
+            contact = directory.add_contact(
+                current_tenant.id,
+                account,
+                form.email.data,
+                form.contact_name.data or "",
+                login=form.login.data,
+            )
+        except (DirectoryError, InvalidEmail) as exc:
+            db.session.rollback()
+            field = getattr(exc, "field", "email")
+            form[field if field in form else "email"].errors.append(str(exc))
+        else:
+            if form.login.data and form.send_invite.data:
+                send_invitation(
+                    _tenant(),
+                    contact,
+                    invited_by=_staff_label(),
+                    staff_id=current_user.id,
+                    personal_message=form.personal_message.data or "",
+                )
+            db.session.commit()
+            flash(f"Client account {account.name} created.")
+            return redirect(url_for("clients.account", account_id=account.id))
+    return render_template("admin/clients/new.html", form=form)
+
+
+@bp.get("/<int:account_id>")
+@staff_required
+def account(account_id: int):  # type: ignore[no-untyped-def]
+    client = _account_or_404(account_id)
+    return render_template(
+        "admin/clients/account.html",
+        account=client,
+        contacts=directory.account_contacts(current_tenant.id, client.id),
+        add_form=AddContactForm(),
+        invite_form=InviteForm(),
+        email_form=ChangeEmailForm(),
+        advice_after=RESEND_ADVICE_AFTER,
+    )
+
+
+@bp.post("/<int:account_id>/contacts")
+@staff_required
+def add_contact(account_id: int):  # type: ignore[no-untyped-def]
+    client = _account_or_404(account_id)
+    form = AddContactForm()
+    if form.validate_on_submit():
+        try:
+            contact = directory.add_contact(
+                current_tenant.id,
+                client,
+                form.email.data,
+                form.name.data or "",
+                login=form.login.data,
+            )
+        except (DirectoryError, InvalidEmail) as exc:
+            db.session.rollback()
+            flash(str(exc))
+        else:
+            db.session.commit()
+            flash(f"{contact.email} added to {client.name}.")
+    else:
+        flash("Enter a valid email address for the contact.")
+    return redirect(url_for("clients.account", account_id=client.id))
+
+
+@bp.post("/<int:account_id>/contacts/<int:contact_id>/login")
+@staff_required
+def toggle_login(account_id: int, contact_id: int):  # type: ignore[no-untyped-def]
+    client, contact = _contact_or_404(account_id, contact_id)
+    enabled = request.form.get("enabled") == "1"
+    directory.set_login(current_tenant.id, client.id, contact.id, enabled)
+    db.session.commit()
+    flash(f"Portal access {'enabled' if enabled else 'disabled'} for {contact.email}.")
+    return redirect(url_for("clients.account", account_id=client.id))
+
+
+@bp.post("/<int:account_id>/contacts/<int:contact_id>/invite")
+@staff_required
+def invite(account_id: int, contact_id: int):  # type: ignore[no-untyped-def]
+    client, contact = _contact_or_404(account_id, contact_id)
+    form = InviteForm()
+    if not form.validate_on_submit():
+        flash("The personal message is too long (2,000 characters at most).")
+    elif contact.activated_at is not None:
+        flash(f"{contact.email} has already activated their portal access.")
+    else:
+        directory.set_login(current_tenant.id, client.id, contact.id, True)
+        invitation = send_invitation(
+            _tenant(),
+            contact,
+            invited_by=_staff_label(),
+            staff_id=current_user.id,
+            personal_message=form.personal_message.data or "",
+        )
+        db.session.commit()
+        flash(f"Invitation sent to {contact.email} (sent {invitation.send_count} time(s)).")
+    return redirect(url_for("clients.account", account_id=client.id))
+
+
+@bp.post("/<int:account_id>/contacts/<int:contact_id>/cancel")
+@staff_required
+def cancel(account_id: int, contact_id: int):  # type: ignore[no-untyped-def]
+    client, contact = _contact_or_404(account_id, contact_id)
+    if cancel_invitation(current_tenant.id, contact.id):
+        db.session.commit()
+        flash(f"The invitation to {contact.email} was cancelled; its link no longer works.")
+    else:
+        flash(f"{contact.email} has no open invitation.")
+    return redirect(url_for("clients.account", account_id=client.id))
+
+
+@bp.post("/<int:account_id>/contacts/<int:contact_id>/copy-link")
+@staff_required
+def copy_invite_link(account_id: int, contact_id: int):  # type: ignore[no-untyped-def]
+    client, contact = _contact_or_404(account_id, contact_id)
+    if contact.activated_at is not None:
+        flash(f"{contact.email} has already activated their portal access.")
+        return redirect(url_for("clients.account", account_id=client.id))
+    directory.set_login(current_tenant.id, client.id, contact.id, True)
+    link = copy_link(_tenant(), contact, _staff_label())
+    db.session.commit()
+    return render_template(
+        "admin/clients/copy_link.html", account=client, contact=contact, link=link
+    )
+
+
+@bp.post("/<int:account_id>/contacts/<int:contact_id>/email")
+@staff_required
+def change_email(account_id: int, contact_id: int):  # type: ignore[no-untyped-def]
+    client, contact = _contact_or_404(account_id, contact_id)
+    form = ChangeEmailForm()
+    if contact.activated_at is not None:
+        flash("An active client changes their own email address.")
+    elif form.validate_on_submit():
+        try:
+            directory.change_email(current_tenant.id, contact, form.email.data)
+        except (DirectoryError, InvalidEmail) as exc:
+            db.session.rollback()
+            flash(str(exc))
+        else:
+            db.session.commit()
+            flash(f"Email changed to {contact.email}; any earlier invitation link was cancelled.")
+    else:
+        flash("Enter a valid email address.")
+    return redirect(url_for("clients.account", account_id=client.id))
+
+
+@bp.get("/pending")
+@staff_required
+def pending():  # type: ignore[no-untyped-def]
+    sort = request.args.get("sort", "sent_desc")
+    return render_template(
+        "admin/clients/pending.html",
+        rows=pending_rows(current_tenant.id, sort),
+        sort=sort,
+        advice_after=RESEND_ADVICE_AFTER,
+        form=InviteForm(),
+    )
+
+
+@bp.post("/pending/<action>")
+@staff_required
+def pending_action(action: str):  # type: ignore[no-untyped-def]
+    if action not in ("resend", "cancel"):
+        abort(404)
+    ids = {int(v) for v in request.form.getlist("contact_ids") if v.isdigit()}
+    rows = [row for row in pending_rows(current_tenant.id) if row.contact.id in ids]
+    if not rows:
+        flash("Select at least one contact.")
+        return redirect(url_for("clients.pending"))
+    tenant = _tenant()
+    for row in rows:
+        if action == "resend":
+            send_invitation(
+                tenant, row.contact, invited_by=_staff_label(), staff_id=current_user.id
+            )
+        else:
+            cancel_invitation(tenant.id, row.contact.id)
+    db.session.commit()
+    verb = "Resent invitations to" if action == "resend" else "Cancelled invitations of"
+    flash(f"{verb} {len(rows)} contact(s).")
+    return redirect(url_for("clients.pending"))

@@ -1,0 +1,81 @@
+"""Firm settings: sending invitations from Settings > Invites, and portal access settings."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from admin.access import settings_permission_required
+from admin.forms import PortalSettingsForm, SettingsInviteForm
+from portal.clients import directory
+from portal.clients.directory import DirectoryError
+from portal.clients.invitations import send_invitation
+from portal.clients.models import ClientAccount, Contact
+from portal.emails import InvalidEmail
+from portal.extensions import db
+from tenants.context import current_tenant
+from tenants.models import Tenant
+from tenants.resolution import forget_tenants
+
+bp = Blueprint("settings", __name__, url_prefix="/admin/settings")
+
+
+@bp.route("/invites", methods=["GET", "POST"])
+@settings_permission_required
+def invites():  # type: ignore[no-untyped-def]
+    tenant_id = current_tenant.id
+    form = SettingsInviteForm()
+    accounts = db.session.scalars(
+        select(ClientAccount)
+        .where(ClientAccount.tenant_id == tenant_id)
+        .order_by(ClientAccount.name)
+    ).all()
+    form.account_id.choices = [(a.id, a.name) for a in accounts]
+    if form.validate_on_submit():
+        account = directory.get_account(tenant_id, form.account_id.data)
+        try:
+            contact = directory.add_contact(tenant_id, account, form.email.data, login=True)
+        except (DirectoryError, InvalidEmail) as exc:
+            db.session.rollback()
+            form.email.errors.append(str(exc))
+        else:
+            if contact.activated_at is not None:
+                db.session.commit()
+                flash(f"{contact.email} already uses the portal; they now also see {account.name}.")
+            else:
+                send_invitation(
+                    db.session.get(Tenant, tenant_id),
+                    contact,
+                    invited_by=f"{current_user.display_name} (team)",
+                    staff_id=current_user.id,
+                    personal_message=form.personal_message.data or "",
+                )
+                db.session.commit()
+                flash(f"Invitation sent to {contact.email} for {account.name}.")
+            return redirect(url_for("settings.invites"))
+    known = db.session.scalars(
+        select(Contact.email)
+        .where(Contact.tenant_id == tenant_id)
+        .order_by(Contact.email)
+        .limit(500)
+    ).all()
+    return render_template(
+        "admin/settings/invites.html", form=form, known_emails=known, has_accounts=bool(accounts)
+    )
+
+
+@bp.route("/portal", methods=["GET", "POST"])
+@settings_permission_required
+def portal_settings():  # type: ignore[no-untyped-def]
+    tenant = db.session.get(Tenant, current_tenant.id)
+    form = PortalSettingsForm(obj=tenant)
+    if form.validate_on_submit():
+        tenant.welcome_message = (form.welcome_message.data or "").strip()
+        tenant.invite_expiry_days = form.invite_expiry_days.data
+        tenant.expired_invite_action = form.expired_invite_action.data
+        db.session.commit()
+        forget_tenants()
+        flash("Portal settings saved.")
+        return redirect(url_for("settings.portal_settings"))
+    return render_template("admin/settings/portal.html", form=form)

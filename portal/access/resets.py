@@ -1,0 +1,73 @@
+"""Password reset links for clients: 256-bit, hashed at rest, single use, one hour."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select, update
+
+from portal.auth.tokens import hash_token, new_token
+from portal.clients.models import Contact, PasswordReset
+from portal.extensions import db
+from portal.mail.compose import queue_email
+from tenants.context import tenant_url
+from tenants.models import Tenant, utcnow
+from tenants.resolution import snapshot_of
+
+RESET_LIFETIME = timedelta(hours=1)
+
+
+def send_reset(tenant: Tenant, contact: Contact) -> None:
+    """Issue a new reset link (older unused ones die) and queue its email; the caller commits."""
+    now = utcnow()
+    db.session.execute(
+        update(PasswordReset)
+        .where(
+            PasswordReset.tenant_id == tenant.id,
+            PasswordReset.contact_id == contact.id,
+            PasswordReset.used_at.is_(None),
+        )
+        .values(used_at=now)
+    )
+    raw, digest = new_token()
+    db.session.add(
+        PasswordReset(
+            tenant_id=tenant.id,
+            contact_id=contact.id,
+            token_hash=digest,
+            expires_at=now + RESET_LIFETIME,
+        )
+    )
+    snapshot = snapshot_of(tenant)
+    link = tenant_url(snapshot.canonical_host, "access.reset_password", token=raw)
+    queue_email(snapshot, contact.email, "password_reset", link=link, contact=contact)
+
+
+def live_reset(tenant_id: int, token: str) -> PasswordReset | None:
+    if not token or len(token) > 100:
+        return None
+    return db.session.scalar(
+        select(PasswordReset).where(
+            PasswordReset.tenant_id == tenant_id,
+            PasswordReset.token_hash == hash_token(token),
+            PasswordReset.used_at.is_(None),
+            PasswordReset.expires_at > utcnow(),
+        )
+    )
+
+
+def use_reset(reset: PasswordReset) -> bool:
+    """Atomic single use."""
+    now = utcnow()
+    result = db.session.execute(
+        update(PasswordReset)
+        .where(
+            PasswordReset.id == reset.id,
+            PasswordReset.tenant_id == reset.tenant_id,
+            PasswordReset.used_at.is_(None),
+            PasswordReset.expires_at > now,
+        )
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1

@@ -1,0 +1,221 @@
+"""Client sign-in, sign-out, password reset, invitation acceptance and account switching."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, g, redirect, request, session, url_for
+from flask_login import current_user
+
+from portal.access.resets import live_reset, send_reset, use_reset
+from portal.access.session import ACCOUNT_KEY, client_required
+from portal.auth.forms import EmailForm, SetPasswordForm, SignInForm
+from portal.auth.passwords import RULES, hash_password, password_problem
+from portal.auth.principals import sign_in, sign_out_everywhere
+from portal.auth.redirects import safe_next
+from portal.auth.signin import check_password
+from portal.auth.tokens import new_nonce
+from portal.clients.directory import find_contact_by_email, get_contact, has_login
+from portal.clients.invitations import (
+    find_by_token,
+    is_redeemable,
+    open_invitation,
+    redeem,
+    send_invitation,
+)
+from portal.clients.models import Contact
+from portal.clients.notify import notify_managers
+from portal.emails import lookup_email
+from portal.extensions import db
+from portal.mail.compose import queue_email
+from portal.ratelimit import enforce
+from tenants.context import current_tenant, tenant_url
+from tenants.models import Tenant, utcnow
+from themes.loader import render_themed
+
+bp = Blueprint("access", __name__)
+FORGOT_SENT = (
+    "If that address has portal access, we've emailed it a link. "
+    "Check your spam or junk folder too."
+)
+
+
+def _render(template: str, status: int = 200, **context):  # type: ignore[no-untyped-def]
+    return render_themed(current_tenant.theme, template, **context), status
+
+
+def _tenant() -> Tenant:
+    return db.session.get(Tenant, current_tenant.id)
+
+
+def _find_client(email: str) -> Contact | None:
+    contact = find_contact_by_email(current_tenant.id, email)
+    if contact is None or not has_login(current_tenant.id, contact.id):
+        return None
+    return contact
+
+
+@bp.route("/sign-in", methods=["GET", "POST"], endpoint="sign_in")
+def sign_in_page():  # type: ignore[no-untyped-def]
+    form = SignInForm()
+    if form.validate_on_submit():
+        email = lookup_email(form.email.data)
+        contact = check_password(
+            f"client:{current_tenant.id}", email, _find_client, form.password.data or ""
+        )
+        if contact is not None:
+            contact.last_login_at = utcnow()
+            sign_in(contact)
+            db.session.commit()
+            return redirect(safe_next(url_for("portal.index")))
+        form.password.errors.append("Email or password is incorrect.")
+    return _render("access/sign_in.html", form=form)
+
+
+@bp.post("/sign-out")
+def sign_out():  # type: ignore[no-untyped-def]
+    if current_user.is_authenticated and getattr(current_user, "kind", None) == "client":
+        sign_out_everywhere(current_user._get_current_object())
+        db.session.commit()
+    flash("You have signed out.")
+    return redirect(url_for("access.sign_in"))
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+def forgot_password():  # type: ignore[no-untyped-def]
+    form = EmailForm()
+    if form.validate_on_submit():
+        email = lookup_email(form.email.data)
+        enforce("10/hour", "reset-ip", current_tenant.id, request.remote_addr or "-")
+        enforce("5/hour", "reset-account", current_tenant.id, email)
+        contact = _find_client(email)
+        if contact is not None:
+            tenant = _tenant()
+            if contact.can_sign_in:
+                send_reset(tenant, contact)
+            elif open_invitation(tenant.id, contact.id) is not None:
+                send_invitation(tenant, contact, invited_by="Password reset request")
+            db.session.commit()
+        return _render("access/notice.html", title="Check your email", message=FORGOT_SENT)
+    return _render("access/forgot_password.html", form=form)
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+def reset_password(token: str):  # type: ignore[no-untyped-def]
+    g.referrer_policy = "no-referrer"
+    reset = live_reset(current_tenant.id, token)
+    contact = get_contact(current_tenant.id, reset.contact_id) if reset else None
+    if reset is None or contact is None:
+        return _render("access/link_invalid.html", 404, kind="password reset")
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        problem = password_problem(
+            form.password.data, email=contact.email, firm_name=current_tenant.name
+        )
+        if problem:
+            form.password.errors.append(problem)
+        elif use_reset(reset):
+            contact.password_hash = hash_password(form.password.data)
+            contact.session_nonce = new_nonce()
+            queue_email(current_tenant, contact.email, "password_changed", contact=contact)
+            sign_in(contact)
+            db.session.commit()
+            flash("Your password has been changed.")
+            return redirect(url_for("portal.index"))
+        else:
+            return _render("access/link_invalid.html", 404, kind="password reset")
+    return _render(
+        "access/set_password.html",
+        form=form,
+        email=contact.email,
+        rules=RULES,
+        heading="Choose a new password",
+        button="Change password",
+    )
+
+
+@bp.route("/invite/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):  # type: ignore[no-untyped-def]
+    """GET only shows the page, so mail scanners cannot use the invitation up; POST redeems."""
+    g.referrer_policy = "no-referrer"
+    invitation = find_by_token(current_tenant.id, token)
+    contact = get_contact(current_tenant.id, invitation.contact_id) if invitation else None
+    if invitation is None or contact is None or invitation.email != contact.email:
+        return _render("access/link_invalid.html", 404, kind="invitation")
+    if invitation.cancelled_at is not None:
+        return _render("access/invitation_cancelled.html", 410)
+    if invitation.accepted_at is not None:
+        return _render("access/invitation_used.html", 410)
+    if not is_redeemable(invitation, contact):
+        return _render("access/invitation_expired.html", 410, token=token)
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        problem = password_problem(
+            form.password.data, email=contact.email, firm_name=current_tenant.name
+        )
+        if problem:
+            form.password.errors.append(problem)
+        elif has_login(current_tenant.id, contact.id) and redeem(invitation):
+            now = utcnow()
+            contact.password_hash = hash_password(form.password.data)
+            contact.activated_at = contact.activated_at or now
+            contact.last_login_at = now
+            queue_email(
+                current_tenant, contact.email, "welcome", contact=contact, link=url_for_portal()
+            )
+            sign_in(contact)
+            db.session.commit()
+            return redirect(url_for("portal.index"))
+        else:
+            return _render("access/link_invalid.html", 404, kind="invitation")
+    return _render(
+        "access/set_password.html",
+        form=form,
+        email=contact.email,
+        rules=RULES,
+        heading=f"Welcome to {current_tenant.name}",
+        button="Set password and sign in",
+    )
+
+
+@bp.post("/invite/<token>/renew")
+def renew_invitation(token: str):  # type: ignore[no-untyped-def]
+    """An expired link asks for a fresh one; the answer never says whether anything happened."""
+    enforce("10/hour", "invite-renew-ip", current_tenant.id, request.remote_addr or "-")
+    invitation = find_by_token(current_tenant.id, token)
+    contact = get_contact(current_tenant.id, invitation.contact_id) if invitation else None
+    if (
+        invitation is not None
+        and contact is not None
+        and invitation.accepted_at is None
+        and invitation.cancelled_at is None
+        and invitation.email == contact.email
+        and has_login(current_tenant.id, contact.id)
+    ):
+        enforce("3/day", "invite-renew-contact", current_tenant.id, contact.id)
+        tenant = _tenant()
+        if tenant.expired_invite_action == "notify":
+            notify_managers(tenant, "invite_renewal_request", contact=contact)
+        else:
+            send_invitation(tenant, contact, invited_by="Client (renewed an expired link)")
+        db.session.commit()
+    return _render(
+        "access/notice.html",
+        title="Request received",
+        message=(
+            f"Thank you. If this invitation can be renewed, a fresh one is on its way or "
+            f"{current_tenant.name} will be in touch. Check your spam or junk folder too."
+        ),
+    )
+
+
+@bp.post("/switch-account")
+@client_required
+def switch_account():  # type: ignore[no-untyped-def]
+    wanted = request.form.get("account_id", type=int)
+    if wanted not in {account.id for account in g.accounts}:
+        abort(404)
+    session[ACCOUNT_KEY] = wanted
+    return redirect(url_for("portal.index"))
+
+
+def url_for_portal() -> str:
+    return tenant_url(current_tenant.canonical_host, "portal.index")

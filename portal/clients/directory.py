@@ -1,0 +1,297 @@
+"""Accounts and contacts of one tenant: creation, links, the login toggle and lookups.
+
+Every query here takes the tenant id first: nothing crosses tenants.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, and_, exists, func, or_, select
+
+from portal.clients.invitations import cancel_invitation, latest_invitation
+from portal.clients.models import AccountContact, ClientAccount, Contact, Invitation
+from portal.clients.status import AccountStatus, ContactStatus, account_status, contact_status
+from portal.emails import normalize_email
+from portal.extensions import db
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class DirectoryError(ValueError):
+    def __init__(self, message: str, field: str = "email") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def clean_text(raw: str | None, *, label: str, max_length: int, required: bool = False) -> str:
+    value = " ".join(_CONTROL.sub(" ", raw or "").split())
+    if required and not value:
+        raise DirectoryError(f"Enter the {label}.", label.replace(" ", "_"))
+    if len(value) > max_length:
+        raise DirectoryError(
+            f"The {label} can be at most {max_length} characters.", label.replace(" ", "_")
+        )
+    return value
+
+
+def get_account(tenant_id: int, account_id: int) -> ClientAccount | None:
+    return db.session.scalar(
+        select(ClientAccount).where(
+            ClientAccount.tenant_id == tenant_id, ClientAccount.id == account_id
+        )
+    )
+
+
+def get_contact(tenant_id: int, contact_id: int) -> Contact | None:
+    return db.session.scalar(
+        select(Contact).where(Contact.tenant_id == tenant_id, Contact.id == contact_id)
+    )
+
+
+def find_contact_by_email(tenant_id: int, email: str) -> Contact | None:
+    return db.session.scalars(
+        select(Contact)
+        .where(Contact.tenant_id == tenant_id, Contact.email == email)
+        .order_by(Contact.id)
+    ).first()
+
+
+def create_account(tenant_id: int, name: str, kind: str = "company") -> ClientAccount:
+    account = ClientAccount(
+        tenant_id=tenant_id,
+        name=clean_text(name, label="account name", max_length=200, required=True),
+        kind=kind if kind in ("company", "household") else "company",
+    )
+    db.session.add(account)
+    db.session.flush()
+    return account
+
+
+def add_contact(
+    tenant_id: int, account: ClientAccount, email: str, name: str = "", *, login: bool = False
+) -> Contact:
+    """Link the person with this email to the account, creating the contact if new."""
+    address = normalize_email(email)
+    contact = find_contact_by_email(tenant_id, address)
+    if contact is None:
+        contact = Contact(
+            tenant_id=tenant_id,
+            email=address,
+            name=clean_text(name, label="contact name", max_length=200),
+        )
+        db.session.add(contact)
+        db.session.flush()
+    link = db.session.get(AccountContact, (tenant_id, account.id, contact.id))
+    if link is None:
+        link = AccountContact(tenant_id=tenant_id, account_id=account.id, contact_id=contact.id)
+        db.session.add(link)
+    link.login_enabled = link.login_enabled or login
+    db.session.flush()
+    return contact
+
+
+def set_login(
+    tenant_id: int, account_id: int, contact_id: int, enabled: bool
+) -> AccountContact | None:
+    link = db.session.get(AccountContact, (tenant_id, account_id, contact_id))
+    if link is None:
+        return None
+    link.login_enabled = enabled
+    if not enabled and not has_login(tenant_id, contact_id):
+        contact = get_contact(tenant_id, contact_id)
+        cancel_invitation(tenant_id, contact_id)
+        if contact is not None:
+            contact.session_nonce = ""
+    return link
+
+
+def enable_login_for_accounts(tenant_id: int, account_ids: list[int]) -> list[Contact]:
+    links = db.session.scalars(
+        select(AccountContact).where(
+            AccountContact.tenant_id == tenant_id, AccountContact.account_id.in_(account_ids)
+        )
+    ).all()
+    contact_ids = set()
+    for link in links:
+        link.login_enabled = True
+        contact_ids.add(link.contact_id)
+    if not contact_ids:
+        return []
+    return list(
+        db.session.scalars(
+            select(Contact)
+            .where(Contact.tenant_id == tenant_id, Contact.id.in_(contact_ids))
+            .order_by(Contact.id)
+        )
+    )
+
+
+def change_email(tenant_id: int, contact: Contact, new_email: str) -> None:
+    """Before acceptance, a changed address cancels the old link (it went to the old inbox)."""
+    address = normalize_email(new_email)
+    if address == contact.email:
+        return
+    other = find_contact_by_email(tenant_id, address)
+    if other is not None and other.id != contact.id:
+        raise DirectoryError("Another contact already uses this email address.")
+    contact.email = address
+    contact.email_problem = None
+    contact.session_nonce = ""
+    cancel_invitation(tenant_id, contact.id)
+
+
+def has_login(tenant_id: int, contact_id: int) -> bool:
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(
+                    AccountContact.tenant_id == tenant_id,
+                    AccountContact.contact_id == contact_id,
+                    AccountContact.login_enabled.is_(True),
+                )
+            )
+        )
+    )
+
+
+def accessible_accounts(tenant_id: int, contact_id: int) -> list[ClientAccount]:
+    """Accounts this contact may open in the portal, in name order."""
+    return list(
+        db.session.scalars(
+            select(ClientAccount)
+            .join(
+                AccountContact,
+                and_(
+                    AccountContact.tenant_id == ClientAccount.tenant_id,
+                    AccountContact.account_id == ClientAccount.id,
+                ),
+            )
+            .where(
+                ClientAccount.tenant_id == tenant_id,
+                AccountContact.contact_id == contact_id,
+                AccountContact.login_enabled.is_(True),
+            )
+            .order_by(ClientAccount.name, ClientAccount.id)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class ContactRow:
+    contact: Contact
+    login_enabled: bool
+    status: ContactStatus
+    invitation: Invitation | None
+
+
+@dataclass(frozen=True)
+class AccountRow:
+    account: ClientAccount
+    status: AccountStatus
+    contacts: int
+    last_login_at: datetime | None
+
+
+def account_contacts(tenant_id: int, account_id: int) -> list[ContactRow]:
+    rows = db.session.execute(
+        select(Contact, AccountContact.login_enabled)
+        .join(
+            AccountContact,
+            and_(
+                AccountContact.tenant_id == Contact.tenant_id,
+                AccountContact.contact_id == Contact.id,
+            ),
+        )
+        .where(Contact.tenant_id == tenant_id, AccountContact.account_id == account_id)
+        .order_by(Contact.name, Contact.email)
+    ).all()
+    result = []
+    for contact, login_enabled in rows:
+        invitation = latest_invitation(tenant_id, contact.id)
+        result.append(
+            ContactRow(
+                contact,
+                login_enabled,
+                contact_status(contact, login_enabled, invitation),
+                invitation,
+            )
+        )
+    return result
+
+
+def account_query(
+    tenant_id: int, *, search: str = "", status: str = "", last_login: str = ""
+) -> Select:
+    """Accounts matching the staff's filters, with login and last-login aggregates."""
+    login_any = func.max(func.coalesce(AccountContact.login_enabled, False).cast(db.Integer))
+    last_login = func.max(Contact.last_login_at)
+    query = (
+        select(
+            ClientAccount,
+            login_any.label("login_any"),
+            func.count(Contact.id).label("contacts"),
+            last_login.label("last_login"),
+        )
+        .outerjoin(
+            AccountContact,
+            and_(
+                AccountContact.tenant_id == ClientAccount.tenant_id,
+                AccountContact.account_id == ClientAccount.id,
+            ),
+        )
+        .outerjoin(
+            Contact,
+            and_(
+                Contact.tenant_id == AccountContact.tenant_id,
+                Contact.id == AccountContact.contact_id,
+            ),
+        )
+        .where(ClientAccount.tenant_id == tenant_id)
+        .group_by(ClientAccount.id)
+        .order_by(ClientAccount.name, ClientAccount.id)
+    )
+    if search:
+        pattern = f"%{search.strip().lower()}%"
+        matching = (
+            select(AccountContact.account_id)
+            .join(
+                Contact,
+                and_(
+                    Contact.tenant_id == AccountContact.tenant_id,
+                    Contact.id == AccountContact.contact_id,
+                ),
+            )
+            .where(
+                AccountContact.tenant_id == tenant_id,
+                or_(
+                    func.lower(Contact.email).like(pattern), func.lower(Contact.name).like(pattern)
+                ),
+            )
+        )
+        query = query.where(
+            or_(func.lower(ClientAccount.name).like(pattern), ClientAccount.id.in_(matching))
+        )
+    if status == "active":
+        query = query.having(login_any == 1)
+    elif status == "offline":
+        query = query.having(func.coalesce(login_any, 0) == 0)
+    if last_login == "never":
+        query = query.having(last_login.is_(None))
+    return query
+
+
+def account_rows(tenant_id: int, **filters: str) -> list[AccountRow]:
+    return [
+        AccountRow(account, account_status(bool(login_any)), contacts, last)
+        for account, login_any, contacts, last in db.session.execute(
+            account_query(tenant_id, **filters)
+        )
+    ]
+
+
+def matching_account_ids(tenant_id: int, **filters: str) -> list[int]:
+    subquery = account_query(tenant_id, **filters).subquery()
+    return list(db.session.scalars(select(subquery.c.id)))

@@ -1,0 +1,170 @@
+"""The client invitation lifecycle: issue or refresh, send, copy, cancel and redeem.
+
+A link's token is HMAC(SECRET_KEY, random per-invitation nonce); the database keeps the
+nonce and the token's SHA-256. So the copied link and every resent email carry the same live
+link, while a database dump alone cannot produce a working one.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import logging
+import secrets
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from portal.auth.tokens import hash_token
+from portal.clients.models import Contact, Invitation
+from portal.extensions import db
+from portal.mail.compose import queue_email
+from tenants.context import tenant_url
+from tenants.models import Tenant, utcnow
+from tenants.resolution import snapshot_of
+
+log = logging.getLogger("foyer.invitations")
+RESEND_ADVICE_AFTER = 3
+
+
+def invitation_token(invitation: Invitation) -> str:
+    key = current_app.config["SECRET_KEY"].encode()
+    message = f"invite:{invitation.tenant_id}:{invitation.contact_id}:{invitation.nonce}".encode()
+    digest = hmac.new(key, message, hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def invitation_link(tenant: Tenant, invitation: Invitation) -> str:
+    host = snapshot_of(tenant).canonical_host
+    return tenant_url(host, "access.accept_invitation", token=invitation_token(invitation))
+
+
+def latest_invitation(tenant_id: int, contact_id: int) -> Invitation | None:
+    return db.session.scalars(
+        select(Invitation)
+        .where(Invitation.tenant_id == tenant_id, Invitation.contact_id == contact_id)
+        .order_by(Invitation.id.desc())
+        .limit(1)
+    ).first()
+
+
+def open_invitation(tenant_id: int, contact_id: int) -> Invitation | None:
+    """The invitation neither accepted nor cancelled (it may have expired)."""
+    invitation = latest_invitation(tenant_id, contact_id)
+    if invitation is None or invitation.accepted_at or invitation.cancelled_at:
+        return None
+    return invitation
+
+
+def prepare_invitation(tenant: Tenant, contact: Contact) -> Invitation:
+    """Return the contact's open invitation with a fresh expiry, creating one if needed.
+
+    An invitation addressed to a previous email of the contact is cancelled, not reused.
+    """
+    now = utcnow()
+    invitation = open_invitation(tenant.id, contact.id)
+    if invitation is not None and invitation.email != contact.email:
+        invitation.cancelled_at = now
+        invitation = None
+    if invitation is None:
+        nonce = secrets.token_hex(32)
+        invitation = Invitation(
+            tenant_id=tenant.id,
+            contact_id=contact.id,
+            email=contact.email,
+            nonce=nonce,
+            token_hash="",
+            expires_at=now,
+            send_count=0,
+        )
+        db.session.add(invitation)
+        invitation.token_hash = hash_token(invitation_token(invitation))
+    invitation.expires_at = now + timedelta(days=tenant.invite_expiry_days)
+    return invitation
+
+
+def send_invitation(
+    tenant: Tenant,
+    contact: Contact,
+    *,
+    invited_by: str,
+    staff_id: int | None = None,
+    personal_message: str | None = None,
+) -> Invitation:
+    """Send (or resend) the contact's invitation email; the caller commits."""
+    invitation = prepare_invitation(tenant, contact)
+    now = utcnow()
+    if personal_message is not None:
+        invitation.personal_message = personal_message.strip()
+    invitation.invited_by = invited_by
+    invitation.invited_by_staff_id = staff_id
+    invitation.first_sent_at = invitation.first_sent_at or now
+    invitation.last_sent_at = now
+    invitation.send_count = (invitation.send_count or 0) + 1
+    queue_email(
+        snapshot_of(tenant),
+        contact.email,
+        "client_invitation",
+        link=invitation_link(tenant, invitation),
+        contact=contact,
+        personal_message=invitation.personal_message,
+        invited_by=invited_by,
+        expiry_days=tenant.invite_expiry_days,
+    )
+    return invitation
+
+
+def copy_link(tenant: Tenant, contact: Contact, staff_label: str) -> str:
+    """The live link for the firm to paste elsewhere; audit-logged, the caller commits."""
+    invitation = prepare_invitation(tenant, contact)
+    if not invitation.invited_by:
+        invitation.invited_by = staff_label
+    log.info("invite link copied tenant=%s contact=%s by=%s", tenant.id, contact.id, staff_label)
+    return invitation_link(tenant, invitation)
+
+
+def cancel_invitation(tenant_id: int, contact_id: int) -> bool:
+    invitation = open_invitation(tenant_id, contact_id)
+    if invitation is None:
+        return False
+    invitation.cancelled_at = utcnow()
+    return True
+
+
+def find_by_token(tenant_id: int, token: str) -> Invitation | None:
+    if not token or len(token) > 100:
+        return None
+    return db.session.scalar(
+        select(Invitation).where(
+            Invitation.tenant_id == tenant_id, Invitation.token_hash == hash_token(token)
+        )
+    )
+
+
+def is_redeemable(invitation: Invitation, contact: Contact) -> bool:
+    return (
+        invitation.accepted_at is None
+        and invitation.cancelled_at is None
+        and invitation.expires_at > utcnow()
+        and invitation.email == contact.email
+    )
+
+
+def redeem(invitation: Invitation) -> bool:
+    """Atomically mark the invitation accepted; False if it stopped being valid meanwhile."""
+    now = utcnow()
+    result = db.session.execute(
+        update(Invitation)
+        .where(
+            Invitation.id == invitation.id,
+            Invitation.tenant_id == invitation.tenant_id,
+            Invitation.accepted_at.is_(None),
+            Invitation.cancelled_at.is_(None),
+            Invitation.expires_at > now,
+        )
+        .values(accepted_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1

@@ -1,0 +1,156 @@
+"""Client accounts (households, companies), contacts (people who may sign in) and invitations."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, ForeignKeyConstraint, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.auth.principals import register_principal
+from portal.extensions import db
+from tenants.models import utcnow
+
+
+class ClientAccount(db.Model):
+    __tablename__ = "client_accounts"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "id"),
+        Index("ix_client_accounts_tenant_name", "tenant_id", "name"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16), default="company")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Contact(db.Model):
+    """A person at a client: the identity that signs in to the portal of one tenant."""
+
+    __tablename__ = "contacts"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "id"),
+        Index("ix_contacts_tenant_email", "tenant_id", "email"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
+    email: Mapped[str] = mapped_column(String(320))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    email_problem: Mapped[str | None] = mapped_column(String(200))
+    self_registered: Mapped[bool] = mapped_column(default=False)
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    session_nonce: Mapped[str] = mapped_column(String(32), default="")
+    activated_at: Mapped[datetime | None]
+    welcomed_at: Mapped[datetime | None]
+    last_login_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    is_authenticated = True
+    is_anonymous = False
+    kind = "client"
+
+    @property
+    def is_active(self) -> bool:
+        return True
+
+    @property
+    def can_sign_in(self) -> bool:
+        return self.password_hash is not None and self.activated_at is not None
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.email
+
+    def get_id(self) -> str:
+        return f"client:{self.id}:{self.session_nonce}"
+
+
+class AccountContact(db.Model):
+    """Links a contact to an account; `login_enabled` is the per-link portal access toggle."""
+
+    __tablename__ = "account_contacts"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["tenant_id", "account_id"], ["client_accounts.tenant_id", "client_accounts.id"]
+        ),
+        ForeignKeyConstraint(["tenant_id", "contact_id"], ["contacts.tenant_id", "contacts.id"]),
+        Index("ix_account_contacts_tenant_contact", "tenant_id", "contact_id"),
+    )
+
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), primary_key=True)
+    account_id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(primary_key=True)
+    login_enabled: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Invitation(db.Model):
+    """One live invitation per contact at most; resending refreshes it and keeps the link."""
+
+    __tablename__ = "invitations"
+    __table_args__ = (
+        ForeignKeyConstraint(["tenant_id", "contact_id"], ["contacts.tenant_id", "contacts.id"]),
+        UniqueConstraint("tenant_id", "token_hash"),
+        UniqueConstraint("tenant_id", "id"),
+        Index("ix_invitations_tenant_contact", "tenant_id", "contact_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
+    contact_id: Mapped[int]
+    email: Mapped[str] = mapped_column(String(320))
+    nonce: Mapped[str] = mapped_column(String(64))
+    token_hash: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime]
+    first_sent_at: Mapped[datetime | None]
+    last_sent_at: Mapped[datetime | None]
+    send_count: Mapped[int] = mapped_column(default=0)
+    invited_by_staff_id: Mapped[int | None]
+    invited_by: Mapped[str] = mapped_column(String(200), default="")
+    personal_message: Mapped[str] = mapped_column(Text, default="")
+    accepted_at: Mapped[datetime | None]
+    cancelled_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PasswordReset(db.Model):
+    __tablename__ = "password_resets"
+    __table_args__ = (
+        ForeignKeyConstraint(["tenant_id", "contact_id"], ["contacts.tenant_id", "contacts.id"]),
+        UniqueConstraint("tenant_id", "token_hash"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
+    contact_id: Mapped[int] = mapped_column(index=True)
+    token_hash: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class BulkInvite(db.Model):
+    """A bulk 'enable login / send invitations' run, processed by a job with visible progress."""
+
+    __tablename__ = "bulk_invites"
+    __table_args__ = (UniqueConstraint("tenant_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
+    account_ids: Mapped[str] = mapped_column(Text)
+    send_invitations: Mapped[bool] = mapped_column(default=False)
+    personal_message: Mapped[str] = mapped_column(Text, default="")
+    staff_id: Mapped[int | None]
+    invited_by_label: Mapped[str] = mapped_column(String(200), default="")
+    total: Mapped[int] = mapped_column(default=0)
+    processed: Mapped[int] = mapped_column(default=0)
+    invited: Mapped[int] = mapped_column(default=0)
+    status: Mapped[str] = mapped_column(String(16), default="queued")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+
+
+register_principal("client", Contact, tenant_owned=True)

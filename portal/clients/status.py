@@ -1,0 +1,48 @@
+"""Where each client stands: the statuses firm staff see on every list."""
+
+from __future__ import annotations
+
+import enum
+
+from portal.clients.models import Contact, Invitation
+from tenants.models import utcnow
+
+
+class ContactStatus(enum.StrEnum):
+    NO_ACCESS = "No access"
+    PENDING = "Pending activation"
+    INVITED = "Invited"
+    ACTIVE = "Active"
+    CANCELLED = "Cancelled"
+
+
+class AccountStatus(enum.StrEnum):
+    ACTIVE = "Active"
+    OFFLINE = "Offline"
+
+
+def contact_status(
+    contact: Contact, login_enabled: bool, invitation: Invitation | None
+) -> ContactStatus:
+    if not login_enabled:
+        return ContactStatus.NO_ACCESS
+    if contact.activated_at is not None:
+        return ContactStatus.ACTIVE
+    if invitation is not None and invitation.cancelled_at is not None:
+        return ContactStatus.CANCELLED
+    if invitation is not None and invitation.last_sent_at is not None:
+        return ContactStatus.INVITED
+    return ContactStatus.PENDING
+
+
+def invitation_expired(invitation: Invitation | None) -> bool:
+    return (
+        invitation is not None
+        and invitation.accepted_at is None
+        and invitation.cancelled_at is None
+        and invitation.expires_at <= utcnow()
+    )
+
+
+def account_status(any_login_enabled: bool) -> AccountStatus:
+    return AccountStatus.ACTIVE if any_login_enabled else AccountStatus.OFFLINE
