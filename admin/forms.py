@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange
 
 
@@ -17,7 +18,11 @@ MESSAGE_HINT = "Optional. Shown in the invitation email, as plain text."
 class NewClientForm(FlaskForm):
     account_name = StringField("Account name", validators=[InputRequired(), Length(max=200)])
     kind = SelectField(
-        "Account type", choices=[("company", "Company"), ("household", "Household / individual")]
+        "Account type",
+        choices=[
+            SelectChoice("company", "Company"),
+            SelectChoice("household", "Household / individual"),
+        ],
     )
     contact_name = StringField("Contact name", validators=[Length(max=200)])
     email = EmailField("Contact email", validators=[InputRequired(), Length(max=320)])
@@ -59,7 +64,7 @@ class PortalSettingsForm(FlaskForm):
     expired_invite_action = SelectField(
         "When a client asks to renew an expired invitation",
         choices=[
-            ("resend", "Send them a fresh invitation"),
-            ("notify", "Notify the firm's managers"),
+            SelectChoice("resend", "Send them a fresh invitation"),
+            SelectChoice("notify", "Notify the firm's managers"),
         ],
     )

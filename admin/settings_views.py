@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from admin.access import settings_permission_required
 from admin.forms import PortalSettingsForm, SettingsInviteForm
@@ -31,7 +32,7 @@ def invites():  # type: ignore[no-untyped-def]
         .where(ClientAccount.tenant_id == tenant_id)
         .order_by(ClientAccount.name)
     ).all()
-    form.account_id.choices = [(a.id, a.name) for a in accounts]
+    form.account_id.choices = [SelectChoice(a.id, a.name) for a in accounts]
     if form.validate_on_submit():
         account = directory.get_account(tenant_id, form.account_id.data)
         try:

@@ -45,6 +45,7 @@ class Defaults:
     MAIL_PASSWORD = None
     MAIL_DEFAULT_SENDER = ""
     MAIL_TIMEOUT = 10
+    MAIL_SUPPRESS_SEND = False
     DNS_NAMESERVERS = ""
     DNS_TIMEOUT = 3.0
     TRUSTED_PROXIES = 0

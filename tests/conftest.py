@@ -3,4 +3,5 @@ pytest_plugins = [
     "tests.fixtures.smtp",
     "tests.fixtures.services",
     "tests.fixtures.tenants",
+    "tests.fixtures.people",
 ]
