@@ -45,6 +45,9 @@ def run_bulk_invite(tenant_id: int, bulk_id: int) -> int:
                     bulk.invited += 1
         bulk.processed = start + len(chunk)
         db.session.commit()
+        db.session.expunge_all()
+        bulk = db.session.get(BulkInvite, bulk_id)
+        tenant = db.session.get(Tenant, tenant_id)
     bulk.status = "done"
     bulk.finished_at = utcnow()
     db.session.commit()

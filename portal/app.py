@@ -9,7 +9,14 @@ import admin
 import jobs
 import tenants
 import themes
-from portal import health, http, ratelimit, redis_store, views
+from portal import (
+    database,  # noqa: F401  (registers the SQLite connection settings)
+    health,
+    http,
+    ratelimit,
+    redis_store,
+    views,
+)
 from portal.auth import principals
 from portal.config import load_config
 from portal.extensions import csrf, db, mail, migrate

@@ -13,6 +13,7 @@ import hmac
 import logging
 import secrets
 from datetime import timedelta
+from types import EllipsisType
 
 from flask import current_app
 from sqlalchemy import select, update
@@ -58,13 +59,16 @@ def open_invitation(tenant_id: int, contact_id: int) -> Invitation | None:
     return invitation
 
 
-def prepare_invitation(tenant: Tenant, contact: Contact) -> Invitation:
+def prepare_invitation(
+    tenant: Tenant, contact: Contact, known: Invitation | None | EllipsisType = ...
+) -> Invitation:
     """Return the contact's open invitation with a fresh expiry, creating one if needed.
 
     An invitation addressed to a previous email of the contact is cancelled, not reused.
+    Bulk callers pass the open invitation they already loaded as `known` (None: there is none).
     """
     now = utcnow()
-    invitation = open_invitation(tenant.id, contact.id)
+    invitation = open_invitation(tenant.id, contact.id) if known is ... else known
     if invitation is not None and invitation.email != contact.email:
         invitation.cancelled_at = now
         invitation = None
@@ -92,9 +96,10 @@ def send_invitation(
     invited_by: str,
     staff_id: int | None = None,
     personal_message: str | None = None,
+    known: Invitation | None | EllipsisType = ...,
 ) -> Invitation:
     """Send (or resend) the contact's invitation email; the caller commits."""
-    invitation = prepare_invitation(tenant, contact)
+    invitation = prepare_invitation(tenant, contact, known)
     now = utcnow()
     if personal_message is not None:
         invitation.personal_message = personal_message.strip()
@@ -131,6 +136,21 @@ def cancel_invitation(tenant_id: int, contact_id: int) -> bool:
         return False
     invitation.cancelled_at = utcnow()
     return True
+
+
+def open_invitations(tenant_id: int, contact_ids: list[int]) -> dict[int, Invitation]:
+    """Open invitations of many contacts in one query (for bulk sends)."""
+    rows = db.session.scalars(
+        select(Invitation)
+        .where(
+            Invitation.tenant_id == tenant_id,
+            Invitation.contact_id.in_(contact_ids),
+            Invitation.accepted_at.is_(None),
+            Invitation.cancelled_at.is_(None),
+        )
+        .order_by(Invitation.id)
+    )
+    return {invitation.contact_id: invitation for invitation in rows}
 
 
 def find_by_token(tenant_id: int, token: str) -> Invitation | None:

@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_mail import Connection, Message
-from sqlalchemy import or_, select, update
+from sqlalchemy import Row, or_, select, update
 
 from portal.extensions import db
 from portal.mail.models import OutboxMessage, OutboxStatus
@@ -44,8 +44,11 @@ class _TimeoutConnection(Connection):
 
 def deliver(ids: list[int]) -> DeliveryReport:
     token = _claim(ids)
-    rows = db.session.scalars(
-        select(OutboxMessage).where(OutboxMessage.claim_token == token).order_by(OutboxMessage.id)
+    # Plain rows, not ORM objects: each per-message commit then costs no identity-map expiry.
+    rows = db.session.execute(
+        select(OutboxMessage.__table__)
+        .where(OutboxMessage.claim_token == token)
+        .order_by(OutboxMessage.id)
     ).all()
     report = DeliveryReport()
     if not rows:
@@ -81,8 +84,9 @@ def deliver(ids: list[int]) -> DeliveryReport:
                 else:
                     _mark_sent(row, report)
     except (OSError, smtplib.SMTPException) as exc:
+        done = set(report.sent) | set(report.failed) | {i for v in report.retry.values() for i in v}
         for row in rows:
-            if row.status == OutboxStatus.SENDING:
+            if row.id not in done:
                 _mark_error(row, report, f"SMTP server unavailable: {exc}", permanent=False)
     return report
 
@@ -117,7 +121,7 @@ def _claim(ids: list[int]) -> str:
     return token
 
 
-def _to_message(row: OutboxMessage) -> Message:
+def _to_message(row: Row) -> Message:
     message = Message(
         subject=row.subject,
         recipients=[row.to_address],
@@ -130,27 +134,35 @@ def _to_message(row: OutboxMessage) -> Message:
     return message
 
 
-def _mark_sent(row: OutboxMessage, report: DeliveryReport) -> None:
-    row.status = OutboxStatus.SENT
-    row.sent_at = utcnow()
-    row.claim_token = None
-    row.last_error = None
-    db.session.commit()
+def _mark_sent(row: Row, report: DeliveryReport) -> None:
+    _update(row, status=OutboxStatus.SENT, sent_at=utcnow(), claim_token=None, last_error=None)
     report.sent.append(row.id)
 
 
-def _mark_error(row: OutboxMessage, report: DeliveryReport, error: str, *, permanent: bool) -> None:
+def _mark_error(row: Row, report: DeliveryReport, error: str, *, permanent: bool) -> None:
     schedule = current_app.config["OUTBOX_RETRY_SCHEDULE"]
-    row.last_error = error[:1000]
-    row.claim_token = None
     if permanent or row.attempts > len(schedule):
-        row.status = OutboxStatus.FAILED
+        _update(row, status=OutboxStatus.FAILED, last_error=error[:1000], claim_token=None)
         report.failed.append(row.id)
     else:
         delay = schedule[row.attempts - 1]
-        row.status = OutboxStatus.QUEUED
-        row.next_attempt_at = utcnow() + timedelta(seconds=delay)
+        _update(
+            row,
+            status=OutboxStatus.QUEUED,
+            last_error=error[:1000],
+            claim_token=None,
+            next_attempt_at=utcnow() + timedelta(seconds=delay),
+        )
         report.retry.setdefault(delay, []).append(row.id)
+
+
+def _update(row: Row, **values: object) -> None:
+    """Commit each outcome at once: a crash right after must not resend what was sent."""
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == row.id, OutboxMessage.claim_token == row.claim_token)
+        .values(**values)
+    )
     db.session.commit()
 
 
