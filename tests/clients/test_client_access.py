@@ -9,9 +9,9 @@ from sqlalchemy import select, update
 
 from portal.clients.models import ClientAccount, Contact, PasswordReset
 from portal.extensions import db
+from tenants.models import utcnow
 from tests.fixtures.people import CLIENT_PASSWORD, invite_link_in, tenant_host
 from tests.fixtures.smtp import text_of
-from tenants.models import utcnow
 
 RESET_LINK = re.compile(r"https://[^\s\"<>]+/reset-password/[A-Za-z0-9_-]+")
 NEW_PASSWORD = "copper lantern meadow 91"
