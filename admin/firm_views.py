@@ -11,10 +11,8 @@ from portal.auth.forms import SetPasswordForm, SignInForm
 from portal.auth.models import StaffInvitation, StaffMember
 from portal.auth.passwords import RULES, hash_password, password_problem
 from portal.auth.principals import sign_in, sign_out_everywhere
-from portal.auth.redirects import safe_next
-from portal.auth.signin import check_password
+from portal.auth.signin import sign_in_with
 from portal.auth.tokens import hash_token
-from portal.emails import lookup_email
 from portal.extensions import db
 from tenants.context import current_tenant
 from tenants.models import utcnow
@@ -25,18 +23,10 @@ bp = Blueprint("firm", __name__, url_prefix="/admin")
 @bp.route("/sign-in", methods=["GET", "POST"], endpoint="sign_in")
 def sign_in_page():  # type: ignore[no-untyped-def]
     form = SignInForm()
-    if form.validate_on_submit():
-        email = lookup_email(form.email.data)
-        staff = check_password(
-            f"staff:{current_tenant.id}", email, _find_staff, form.password.data or ""
-        )
-        if staff is not None:
-            staff.last_login_at = utcnow()
-            sign_in(staff)
-            db.session.commit()
-            return redirect(safe_next(url_for("firm.dashboard")))
-        form.password.errors.append("Email or password is incorrect.")
-    return render_template("admin/firm/sign_in.html", form=form)
+    response = sign_in_with(
+        form, f"staff:{current_tenant.id}", _find_staff, url_for("firm.dashboard")
+    )
+    return response or render_template("admin/firm/sign_in.html", form=form)
 
 
 @bp.post("/sign-out")

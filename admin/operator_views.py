@@ -11,13 +11,12 @@ from admin.forms import CreateTenantForm
 from admin.provisioning import ProvisioningError, provision_tenant
 from portal.auth.forms import SignInForm
 from portal.auth.models import Operator
-from portal.auth.principals import sign_in, sign_out_everywhere
-from portal.auth.redirects import safe_next
-from portal.auth.signin import check_password
-from portal.emails import InvalidEmail, lookup_email
+from portal.auth.principals import sign_out_everywhere
+from portal.auth.signin import sign_in_with
+from portal.emails import InvalidEmail
 from portal.extensions import db
 from portal.mail.models import OutboxMessage
-from tenants.models import Domain, DomainStatus, Tenant, utcnow
+from tenants.models import Domain, DomainStatus, Tenant
 from tenants.resolution import canonical_host, forget_tenants, platform_host_for
 
 # template_folder serves every un-themed `admin/...` template (operator console and firm
@@ -28,17 +27,8 @@ bp = Blueprint("operator", __name__, url_prefix="/operator", template_folder="te
 @bp.route("/sign-in", methods=["GET", "POST"], endpoint="sign_in")
 def sign_in_page():  # type: ignore[no-untyped-def]
     form = SignInForm()
-    if form.validate_on_submit():
-        operator = check_password(
-            "operator", lookup_email(form.email.data), _find_operator, form.password.data or ""
-        )
-        if operator is not None:
-            operator.last_login_at = utcnow()
-            sign_in(operator)
-            db.session.commit()
-            return redirect(safe_next(url_for("operator.index")))
-        form.password.errors.append("Email or password is incorrect.")
-    return render_template("admin/operator/sign_in.html", form=form)
+    response = sign_in_with(form, "operator", _find_operator, url_for("operator.index"))
+    return response or render_template("admin/operator/sign_in.html", form=form)
 
 
 @bp.post("/sign-out")

@@ -10,8 +10,7 @@ from portal.access.session import ACCOUNT_KEY, client_required
 from portal.auth.forms import EmailForm, SetPasswordForm, SignInForm
 from portal.auth.passwords import RULES, hash_password, password_problem
 from portal.auth.principals import sign_in, sign_out_everywhere
-from portal.auth.redirects import safe_next
-from portal.auth.signin import check_password
+from portal.auth.signin import sign_in_with
 from portal.auth.tokens import new_nonce
 from portal.clients.directory import find_contact_by_email, get_contact, has_login
 from portal.clients.invitations import (
@@ -56,18 +55,10 @@ def _find_client(email: str) -> Contact | None:
 @bp.route("/sign-in", methods=["GET", "POST"], endpoint="sign_in")
 def sign_in_page():  # type: ignore[no-untyped-def]
     form = SignInForm()
-    if form.validate_on_submit():
-        email = lookup_email(form.email.data)
-        contact = check_password(
-            f"client:{current_tenant.id}", email, _find_client, form.password.data or ""
-        )
-        if contact is not None:
-            contact.last_login_at = utcnow()
-            sign_in(contact)
-            db.session.commit()
-            return redirect(safe_next(url_for("portal.index")))
-        form.password.errors.append("Email or password is incorrect.")
-    return _render("access/sign_in.html", form=form)
+    response = sign_in_with(
+        form, f"client:{current_tenant.id}", _find_client, url_for("portal.index")
+    )
+    return response or _render("access/sign_in.html", form=form)
 
 
 @bp.post("/sign-out")

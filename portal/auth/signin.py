@@ -6,10 +6,17 @@ import logging
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import request
+from flask import redirect, request
+from werkzeug.wrappers import Response
 
+from portal.auth.forms import SignInForm
 from portal.auth.passwords import verify_password
+from portal.auth.principals import sign_in
+from portal.auth.redirects import safe_next
+from portal.emails import lookup_email
+from portal.extensions import db
 from portal.ratelimit import enforce
+from tenants.models import utcnow
 
 log = logging.getLogger("foyer.auth")
 T = TypeVar("T")
@@ -34,3 +41,19 @@ def check_password(
         return principal
     log.info("sign-in failed scope=%s", scope)
     return None
+
+
+def sign_in_with(
+    form: SignInForm, scope: str, find: Callable[[str], T | None], landing: str
+) -> Response | None:
+    """Handle a submitted sign-in form: a redirect on success, else None (form shows errors)."""
+    if not form.validate_on_submit():
+        return None
+    principal = check_password(scope, lookup_email(form.email.data), find, form.password.data or "")
+    if principal is None:
+        form.password.errors.append("Email or password is incorrect.")
+        return None
+    principal.last_login_at = utcnow()  # type: ignore[attr-defined]
+    sign_in(principal)
+    db.session.commit()
+    return redirect(safe_next(landing))
