@@ -23,6 +23,7 @@ from portal.clients.models import BulkInvite, ClientAccount, Contact
 from portal.clients.pending import pending_rows
 from portal.emails import InvalidEmail
 from portal.extensions import db
+from portal.signup.service import unverified_signups
 from tenants.context import current_tenant
 from tenants.models import Tenant
 
@@ -270,6 +271,18 @@ def change_email(account_id: int, contact_id: int):  # type: ignore[no-untyped-d
     else:
         flash("Enter a valid email address.")
     return redirect(url_for("clients.account", account_id=client.id))
+
+
+@bp.get("/signups")
+@staff_required
+def signups():  # type: ignore[no-untyped-def]
+    """Self-registrations whose email is not verified yet (purged after the tenant's limit)."""
+    tenant = _tenant()
+    return render_template(
+        "admin/clients/signups.html",
+        contacts=unverified_signups(tenant.id),
+        purge_days=tenant.unverified_purge_days,
+    )
 
 
 @bp.get("/pending")

@@ -11,7 +11,7 @@ from portal.auth.forms import SetPasswordForm, SignInForm
 from portal.auth.models import StaffInvitation, StaffMember
 from portal.auth.passwords import RULES, hash_password, password_problem
 from portal.auth.principals import sign_in, sign_out_everywhere
-from portal.auth.signin import sign_in_with
+from portal.auth.signin import one, sign_in_with
 from portal.auth.tokens import hash_token
 from portal.extensions import db
 from tenants.context import current_tenant
@@ -24,7 +24,7 @@ bp = Blueprint("firm", __name__, url_prefix="/admin")
 def sign_in_page():  # type: ignore[no-untyped-def]
     form = SignInForm()
     response = sign_in_with(
-        form, f"staff:{current_tenant.id}", _find_staff, url_for("firm.dashboard")
+        form, f"staff:{current_tenant.id}", one(_find_staff), url_for("firm.dashboard")
     )
     return response or render_template("admin/firm/sign_in.html", form=form)
 

@@ -68,3 +68,18 @@ class PortalSettingsForm(FlaskForm):
             SelectChoice("notify", "Notify the firm's managers"),
         ],
     )
+    signup_mode = SelectField(
+        "How clients get in",
+        choices=[
+            SelectChoice("invite_only", "Invite-only: the firm invites each client"),
+            SelectChoice("open", "Direct sign-up: anyone can create an account"),
+        ],
+    )
+    signup_ask_company = BooleanField("Ask for a company name on sign-up")
+    allow_duplicate_contacts = BooleanField(
+        "Allow duplicate contacts (one email, several identities)"
+    )
+    notify_on_signup = BooleanField("Email the firm's managers about each new sign-up")
+    unverified_purge_days = IntegerField(
+        "Delete unverified sign-ups after (days)", validators=[InputRequired(), NumberRange(1, 90)]
+    )

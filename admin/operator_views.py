@@ -12,7 +12,7 @@ from admin.provisioning import ProvisioningError, provision_tenant
 from portal.auth.forms import SignInForm
 from portal.auth.models import Operator
 from portal.auth.principals import sign_out_everywhere
-from portal.auth.signin import sign_in_with
+from portal.auth.signin import one, sign_in_with
 from portal.emails import InvalidEmail
 from portal.extensions import db
 from portal.mail.models import OutboxMessage
@@ -27,7 +27,7 @@ bp = Blueprint("operator", __name__, url_prefix="/operator", template_folder="te
 @bp.route("/sign-in", methods=["GET", "POST"], endpoint="sign_in")
 def sign_in_page():  # type: ignore[no-untyped-def]
     form = SignInForm()
-    response = sign_in_with(form, "operator", _find_operator, url_for("operator.index"))
+    response = sign_in_with(form, "operator", one(_find_operator), url_for("operator.index"))
     return response or render_template("admin/operator/sign_in.html", form=form)
 
 

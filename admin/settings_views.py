@@ -75,6 +75,11 @@ def portal_settings():  # type: ignore[no-untyped-def]
         tenant.welcome_message = (form.welcome_message.data or "").strip()
         tenant.invite_expiry_days = form.invite_expiry_days.data
         tenant.expired_invite_action = form.expired_invite_action.data
+        tenant.signup_mode = form.signup_mode.data
+        tenant.signup_ask_company = form.signup_ask_company.data
+        tenant.allow_duplicate_contacts = form.allow_duplicate_contacts.data
+        tenant.notify_on_signup = form.notify_on_signup.data
+        tenant.unverified_purge_days = form.unverified_purge_days.data
         db.session.commit()
         forget_tenants()
         flash("Portal settings saved.")

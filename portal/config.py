@@ -48,6 +48,7 @@ class Defaults:
     MAIL_SUPPRESS_SEND = False
     DNS_NAMESERVERS = ""
     DNS_TIMEOUT = 3.0
+    CHECK_EMAIL_DOMAINS = True
     TRUSTED_PROXIES = 0
     PREFERRED_URL_SCHEME = "https"
     SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}

@@ -42,6 +42,10 @@ class Tenant(db.Model):
     welcome_message: Mapped[str] = mapped_column(String(2000), default="")
     invite_expiry_days: Mapped[int] = mapped_column(default=14)
     expired_invite_action: Mapped[str] = mapped_column(String(16), default="resend")
+    signup_ask_company: Mapped[bool] = mapped_column(default=False)
+    allow_duplicate_contacts: Mapped[bool] = mapped_column(default=False)
+    notify_on_signup: Mapped[bool] = mapped_column(default=True)
+    unverified_purge_days: Mapped[int] = mapped_column(default=7)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     domains: Mapped[list[Domain]] = relationship(back_populates="tenant")

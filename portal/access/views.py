@@ -10,9 +10,14 @@ from portal.access.session import ACCOUNT_KEY, client_required
 from portal.auth.forms import EmailForm, SetPasswordForm, SignInForm
 from portal.auth.passwords import RULES, hash_password, password_problem
 from portal.auth.principals import sign_in, sign_out_everywhere
-from portal.auth.signin import sign_in_with
+from portal.auth.signin import complete_sign_in, sign_in_with
 from portal.auth.tokens import new_nonce
-from portal.clients.directory import find_contact_by_email, get_contact, has_login
+from portal.clients.directory import (
+    accessible_accounts,
+    find_contacts_by_email,
+    get_contact,
+    has_login,
+)
 from portal.clients.invitations import (
     find_by_token,
     is_redeemable,
@@ -31,6 +36,8 @@ from tenants.models import Tenant, utcnow
 from themes.loader import render_themed
 
 bp = Blueprint("access", __name__)
+CHOICES_KEY = "sign_in_choices"
+CHOICE_SECONDS = 300
 FORGOT_SENT = (
     "If that address has portal access, we've emailed it a link. "
     "Check your spam or junk folder too."
@@ -45,20 +52,57 @@ def _tenant() -> Tenant:
     return db.session.get(Tenant, current_tenant.id)
 
 
-def _find_client(email: str) -> Contact | None:
-    contact = find_contact_by_email(current_tenant.id, email)
-    if contact is None or not has_login(current_tenant.id, contact.id):
-        return None
-    return contact
+def _find_clients(email: str) -> list[Contact]:
+    """Identities with this email that may sign in (several only with duplicate contacts)."""
+    return [
+        contact
+        for contact in find_contacts_by_email(current_tenant.id, email)
+        if has_login(current_tenant.id, contact.id)
+    ]
 
 
 @bp.route("/sign-in", methods=["GET", "POST"], endpoint="sign_in")
 def sign_in_page():  # type: ignore[no-untyped-def]
     form = SignInForm()
     response = sign_in_with(
-        form, f"client:{current_tenant.id}", _find_client, url_for("portal.index")
+        form,
+        f"client:{current_tenant.id}",
+        _find_clients,
+        url_for("portal.index"),
+        choose=_offer_choice,
     )
-    return response or _render("access/sign_in.html", form=form)
+    return response or _render(
+        "access/sign_in.html", form=form, signup_open=current_tenant.signup_mode == "open"
+    )
+
+
+def _offer_choice(matches: list[Contact]):  # type: ignore[no-untyped-def]
+    """Several identities share this email and password: the person picks one."""
+    session.clear()
+    session[CHOICES_KEY] = {"ids": [c.id for c in matches], "at": utcnow().timestamp()}
+    return redirect(url_for("access.choose_identity"))
+
+
+@bp.route("/sign-in/choose", methods=["GET", "POST"])
+def choose_identity():  # type: ignore[no-untyped-def]
+    offered = session.get(CHOICES_KEY) or {}
+    fresh = utcnow().timestamp() - offered.get("at", 0) < CHOICE_SECONDS
+    ids = offered.get("ids", []) if fresh else []
+    if not ids:
+        return redirect(url_for("access.sign_in"))
+    if request.method == "POST":
+        wanted = request.form.get("contact_id", type=int)
+        if wanted in ids:
+            contact = get_contact(current_tenant.id, wanted)
+            if contact is not None and contact.can_sign_in:
+                return complete_sign_in(contact, url_for("portal.index"))
+        abort(404)
+    choices = [
+        (contact, [account.name for account in accessible_accounts(current_tenant.id, contact.id)])
+        for contact in (get_contact(current_tenant.id, i) for i in ids)
+        if contact is not None
+    ]
+    return _render("access/choose_identity.html", choices=choices)
 
 
 @bp.post("/sign-out")
@@ -77,14 +121,13 @@ def forgot_password():  # type: ignore[no-untyped-def]
         email = lookup_email(form.email.data)
         enforce("10/hour", "reset-ip", current_tenant.id, request.remote_addr or "-")
         enforce("5/hour", "reset-account", current_tenant.id, email)
-        contact = _find_client(email)
-        if contact is not None:
-            tenant = _tenant()
+        tenant = _tenant()
+        for contact in _find_clients(email):
             if contact.can_sign_in:
                 send_reset(tenant, contact)
             elif open_invitation(tenant.id, contact.id) is not None:
                 send_invitation(tenant, contact, invited_by="Password reset request")
-            db.session.commit()
+        db.session.commit()
         return _render("access/notice.html", title="Check your email", message=FORGOT_SENT)
     return _render("access/forgot_password.html", form=form)
 

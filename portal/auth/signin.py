@@ -28,32 +28,63 @@ PER_IP = "100/hour"
 def check_password(
     scope: str,
     email: str,
-    find: Callable[[str], T | None],
+    find: Callable[[str], list[T]],
     password: str,
-) -> T | None:
-    """Return the principal when the password matches; count every attempt against limits."""
+) -> list[T]:
+    """Return every candidate whose password matches; count each attempt against the limits.
+
+    `find` usually returns one principal or none; a tenant that allows duplicate contacts can
+    have several identities with one email, each with its own password.
+    """
     enforce(PER_IP, "signin-ip", scope, request.remote_addr or "-")
     enforce(PER_ACCOUNT, "signin-account", scope, email)
-    principal = find(email)
-    password_hash = getattr(principal, "password_hash", None)
-    if verify_password(password_hash, password) and getattr(principal, "can_sign_in", True):
-        log.info("sign-in succeeded scope=%s principal=%s", scope, getattr(principal, "id", "?"))
-        return principal
-    log.info("sign-in failed scope=%s", scope)
-    return None
+    candidates = find(email)
+    if not candidates:
+        verify_password(None, password)
+    matches = [
+        principal
+        for principal in candidates
+        if verify_password(getattr(principal, "password_hash", None), password)
+        and getattr(principal, "can_sign_in", True)
+    ]
+    log.info("sign-in %s scope=%s", "succeeded" if matches else "failed", scope)
+    return matches
 
 
-def sign_in_with(
-    form: SignInForm, scope: str, find: Callable[[str], T | None], landing: str
-) -> Response | None:
-    """Handle a submitted sign-in form: a redirect on success, else None (form shows errors)."""
-    if not form.validate_on_submit():
-        return None
-    principal = check_password(scope, lookup_email(form.email.data), find, form.password.data or "")
-    if principal is None:
-        form.password.errors.append("Email or password is incorrect.")
-        return None
+def one(find: Callable[[str], T | None]) -> Callable[[str], list[T]]:
+    """Adapt a single-result lookup to `check_password`."""
+
+    def find_all(email: str) -> list[T]:
+        principal = find(email)
+        return [] if principal is None else [principal]
+
+    return find_all
+
+
+def complete_sign_in(principal: object, landing: str) -> Response:
     principal.last_login_at = utcnow()  # type: ignore[attr-defined]
     sign_in(principal)
     db.session.commit()
     return redirect(safe_next(landing))
+
+
+def sign_in_with(
+    form: SignInForm,
+    scope: str,
+    find: Callable[[str], list[T]],
+    landing: str,
+    choose: Callable[[list[T]], Response] | None = None,
+) -> Response | None:
+    """Handle a submitted sign-in form: a redirect on success, else None (form shows errors).
+
+    With several matching identities, `choose` lets the person pick one.
+    """
+    if not form.validate_on_submit():
+        return None
+    matches = check_password(scope, lookup_email(form.email.data), find, form.password.data or "")
+    if len(matches) == 1 or (matches and choose is None):
+        return complete_sign_in(matches[0], landing)
+    if matches and choose is not None:
+        return choose(matches)
+    form.password.errors.append("Email or password is incorrect.")
+    return None

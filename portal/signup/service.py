@@ -1,0 +1,124 @@
+"""Self sign-up: registering, verifying, and purging registrations never verified."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import delete, select
+
+from portal.auth.passwords import hash_password
+from portal.clients.directory import clean_text, find_contacts_by_email
+from portal.clients.models import (
+    AccountContact,
+    ClientAccount,
+    Contact,
+    Invitation,
+    PasswordReset,
+)
+from portal.clients.notify import notify_managers
+from portal.extensions import db
+from portal.mail.compose import queue_email
+from portal.signup.codes import issue_code
+from portal.signup.disposable import is_disposable
+from portal.signup.models import SignupCode
+from tenants.context import tenant_url
+from tenants.models import Tenant, utcnow
+from tenants.resolution import snapshot_of
+
+
+def register(
+    tenant: Tenant, *, name: str, email: str, password: str, company: str = ""
+) -> Contact | None:
+    """Create an unverified identity and email its code; the caller commits.
+
+    With duplicates off and the address known, nothing is created: the address gets an email
+    saying how to sign in instead, and the caller answers exactly as for a new address.
+    """
+    full_name = clean_text(name, label="full name", max_length=200, required=True)
+    company_name = clean_text(company, label="company name", max_length=200)
+    if not tenant.allow_duplicate_contacts and find_contacts_by_email(tenant.id, email):
+        snapshot = snapshot_of(tenant)
+        queue_email(
+            snapshot,
+            email,
+            "signup_existing",
+            sign_in_link=tenant_url(snapshot.canonical_host, "access.sign_in"),
+            reset_link=tenant_url(snapshot.canonical_host, "access.forgot_password"),
+        )
+        return None
+    account = ClientAccount(
+        tenant_id=tenant.id,
+        name=company_name or full_name,
+        kind="company" if company_name else "household",
+    )
+    contact = Contact(
+        tenant_id=tenant.id,
+        email=email,
+        name=full_name,
+        self_registered=True,
+        password_hash=hash_password(password),
+        email_problem="Disposable address" if is_disposable(email) else None,
+    )
+    db.session.add_all([account, contact])
+    db.session.flush()
+    db.session.add(
+        AccountContact(
+            tenant_id=tenant.id, account_id=account.id, contact_id=contact.id, login_enabled=True
+        )
+    )
+    issue_code(tenant, contact)
+    return contact
+
+
+def mark_verified(tenant: Tenant, contact: Contact) -> None:
+    """The address is proven: the identity may sign in. The caller commits."""
+    if contact.activated_at is None:
+        contact.activated_at = utcnow()
+        if tenant.notify_on_signup:
+            notify_managers(tenant, "new_signup", contact=contact)
+
+
+def unverified_signups(tenant_id: int) -> list[Contact]:
+    return list(
+        db.session.scalars(
+            select(Contact)
+            .where(
+                Contact.tenant_id == tenant_id,
+                Contact.self_registered.is_(True),
+                Contact.activated_at.is_(None),
+            )
+            .order_by(Contact.created_at.desc())
+        )
+    )
+
+
+def purge_unverified(tenant: Tenant) -> int:
+    """Delete registrations older than the tenant's limit that never verified their email."""
+    cutoff = utcnow() - timedelta(days=tenant.unverified_purge_days)
+    stale = [c for c in unverified_signups(tenant.id) if c.created_at < cutoff]
+    for contact in stale:
+        account_ids = list(
+            db.session.scalars(
+                select(AccountContact.account_id).where(
+                    AccountContact.tenant_id == tenant.id, AccountContact.contact_id == contact.id
+                )
+            )
+        )
+        for model in (SignupCode, PasswordReset, Invitation, AccountContact):
+            db.session.execute(
+                delete(model).where(model.tenant_id == tenant.id, model.contact_id == contact.id)
+            )
+        for account_id in account_ids:
+            others = db.session.scalar(
+                select(AccountContact.contact_id).where(
+                    AccountContact.tenant_id == tenant.id, AccountContact.account_id == account_id
+                )
+            )
+            if others is None:
+                db.session.execute(
+                    delete(ClientAccount).where(
+                        ClientAccount.tenant_id == tenant.id, ClientAccount.id == account_id
+                    )
+                )
+        db.session.delete(contact)
+    return len(stale)
