@@ -83,3 +83,22 @@ class PortalSettingsForm(FlaskForm):
     unverified_purge_days = IntegerField(
         "Delete unverified sign-ups after (days)", validators=[InputRequired(), NumberRange(1, 90)]
     )
+
+
+class AddDomainForm(FlaskForm):
+    host = StringField("Domain", validators=[InputRequired(), Length(max=300)])
+
+
+class PrimaryHostForm(FlaskForm):
+    primary_host = SelectField("Primary address", validate_choice=True)
+
+
+class MailDomainForm(FlaskForm):
+    domain = StringField("Domain", validators=[InputRequired(), Length(max=253)])
+    local_part = StringField(
+        "Send from (the part before @)",
+        default="notifications",
+        validators=[InputRequired(), Length(max=64)],
+    )
+    display_name = StringField("Display name", validators=[InputRequired(), Length(max=120)])
+    reply_to = EmailField("Reply-to address", validators=[Length(max=320)])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 from datetime import timedelta
@@ -28,6 +29,12 @@ def init_app(app: Flask) -> None:
 
 def queue_name(app: Flask) -> str:
     return f"{app.config['REDIS_KEY_PREFIX']}default"
+
+
+def recurring_job_id(name: str) -> str:
+    """A fixed job id for a self-rescheduling job, distinct per deployment (key prefix)."""
+    prefix = re.sub(r"[^A-Za-z0-9_-]", "-", current_app.config["REDIS_KEY_PREFIX"])
+    return f"{prefix}{name}"
 
 
 def enqueue(

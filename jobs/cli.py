@@ -5,7 +5,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from rq import Worker
 
-from jobs import enqueue
+from jobs import enqueue, recurring_job_id
 
 
 @click.command("worker")
@@ -21,7 +21,7 @@ def worker_command(burst: bool, with_scheduler: bool) -> None:
     if queue is None:
         raise click.ClickException("REDIS_URL is not set: jobs already run in-process.")
     if not burst:
-        enqueue(sweep_outbox, True, job_id="foyer-sweep-outbox", delay=5)
-        enqueue(purge_unverified_signups, True, job_id="foyer-purge-signups", delay=60)
+        enqueue(sweep_outbox, True, job_id=recurring_job_id("sweep-outbox"), delay=5)
+        enqueue(purge_unverified_signups, True, job_id=recurring_job_id("purge-signups"), delay=60)
     worker = Worker([queue], connection=queue.connection)
     worker.work(burst=burst, with_scheduler=with_scheduler, logging_level="INFO")

@@ -6,7 +6,7 @@ import logging
 
 from flask import current_app
 
-from jobs import enqueue
+from jobs import enqueue, recurring_job_id
 from jobs.context import job
 from portal.mail.delivery import deliver, due_message_ids
 
@@ -41,5 +41,5 @@ def sweep_outbox(reschedule: bool = True) -> int:
     if ids:
         enqueue_delivery(ids)
     if reschedule:
-        enqueue(sweep_outbox, True, job_id="foyer-sweep-outbox", delay=SWEEP_INTERVAL)
+        enqueue(sweep_outbox, True, job_id=recurring_job_id("sweep-outbox"), delay=SWEEP_INTERVAL)
     return len(ids)

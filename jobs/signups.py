@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from jobs import enqueue
+from jobs import enqueue, recurring_job_id
 from jobs.context import job
 from portal.extensions import db
 from portal.signup.service import purge_unverified
@@ -20,5 +20,10 @@ def purge_unverified_signups(reschedule: bool = False) -> int:
         purged += purge_unverified(tenant)
         db.session.commit()
     if reschedule:
-        enqueue(purge_unverified_signups, True, job_id="foyer-purge-signups", delay=PURGE_INTERVAL)
+        enqueue(
+            purge_unverified_signups,
+            True,
+            job_id=recurring_job_id("purge-signups"),
+            delay=PURGE_INTERVAL,
+        )
     return purged

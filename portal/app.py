@@ -10,11 +10,14 @@ import jobs
 import tenants
 import themes
 from portal import (
+    branding,
     database,  # noqa: F401  (registers the SQLite connection settings)
     health,
     http,
+    modules,
     ratelimit,
     redis_store,
+    storage,
     views,
 )
 from portal.auth import principals
@@ -36,7 +39,19 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     mail.init_app(app)
     csrf.init_app(app)
     principals.init_app(app)
-    for package in (redis_store, http, ratelimit, tenants, themes, jobs, views, admin):
+    for package in (
+        redis_store,
+        http,
+        ratelimit,
+        tenants,
+        themes,
+        storage,
+        branding,
+        jobs,
+        views,
+        modules,
+        admin,
+    ):
         package.init_app(app)
     app.register_blueprint(health.bp)
     app.register_error_handler(404, _not_found)

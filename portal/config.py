@@ -48,7 +48,15 @@ class Defaults:
     MAIL_SUPPRESS_SEND = False
     DNS_NAMESERVERS = ""
     DNS_TIMEOUT = 3.0
-    CHECK_EMAIL_DOMAINS = True
+    PLATFORM_ADDRESSES = ""  # comma-separated IPs that apex custom domains point A/AAAA at
+    PLATFORM_CA_DOMAIN = ""  # e.g. "letsencrypt.org": custom domains whose CAA forbids it fail
+    CHECK_EMAIL_DOMAINS: bool | None = None
+    PLATFORM_SPF_INCLUDE = ""  # empty: _spf.<PLATFORM_DOMAIN>; firms' SPF records include it
+    RETURN_PATH_HOST = ""  # set: firms add a bounces.<domain> CNAME to it (envelope sender)
+    MAIL_DOMAIN_KEY_SECRET = ""  # empty: DKIM private keys are encrypted with SECRET_KEY
+    MAIL_DOMAIN_AUTO_RECHECK = True  # schedule checks: backoff while pending, daily verified
+    MAIL_DOMAIN_PENDING_CHECK_DELAYS = "300,900,1800,3600,10800,21600"
+    MAIL_DOMAIN_VERIFIED_CHECK_INTERVAL = 86400
     TRUSTED_PROXIES = 0
     PREFERRED_URL_SCHEME = "https"
     SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
@@ -65,6 +73,7 @@ class Defaults:
     INVITE_EXPIRY_DAYS = 14
     STAFF_INVITE_EXPIRY_DAYS = 7
     RATELIMIT_ENABLED = True
+    UPLOAD_FOLDER = ""  # empty: <instance folder>/uploads (portal/storage.py)
 
 
 def load_config(app: Flask, overrides: Mapping[str, Any] | None = None) -> None:
@@ -99,12 +108,17 @@ def _derive(app: Flask) -> None:
     if not config.get("PLATFORM_CNAME_TARGET"):
         config["PLATFORM_CNAME_TARGET"] = f"domains.{domain}"
     config["PLATFORM_HOSTS"] = frozenset({domain, f"admin.{domain}"})
+    if not config.get("PLATFORM_SPF_INCLUDE"):
+        config["PLATFORM_SPF_INCLUDE"] = f"_spf.{domain}"
     if not config.get("MAIL_DEFAULT_SENDER"):
         config["MAIL_DEFAULT_SENDER"] = f"notifications@{_mail_domain(domain)}"
     config["OUTBOX_RETRY_SCHEDULE"] = tuple(
         int(part) for part in str(config["OUTBOX_RETRY_DELAYS"]).split(",") if part.strip()
     )
     config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"] or "memory://"
+    if config["CHECK_EMAIL_DOMAINS"] is None:
+        # In embedded mode jobs run inside the request: no DNS round trips there by default.
+        config["CHECK_EMAIL_DOMAINS"] = bool(config["REDIS_URL"])
 
 
 def _mail_domain(domain: str) -> str:

@@ -46,6 +46,14 @@ class Tenant(db.Model):
     allow_duplicate_contacts: Mapped[bool] = mapped_column(default=False)
     notify_on_signup: Mapped[bool] = mapped_column(default=True)
     unverified_purge_days: Mapped[int] = mapped_column(default=7)
+    # Branding: validated values only (see portal/branding); image keys point into portal.storage.
+    brand_color: Mapped[str] = mapped_column(String(7), default="#1f4e79")
+    accent_color: Mapped[str] = mapped_column(String(7), default="#e8eef5")
+    portal_name: Mapped[str] = mapped_column(String(120), default="")
+    support_email: Mapped[str] = mapped_column(String(320), default="")
+    logo_key: Mapped[str] = mapped_column(String(200), default="")
+    login_image_key: Mapped[str] = mapped_column(String(200), default="")
+    favicon_key: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     domains: Mapped[list[Domain]] = relationship(back_populates="tenant")
@@ -72,5 +80,31 @@ class Domain(db.Model):
     verification_token: Mapped[str] = mapped_column(String(64), default="")
     verified_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # DNS checks (tenants/domains.py, jobs/web_domains.py)
+    check_error: Mapped[str | None] = mapped_column(String(300))
+    last_checked_at: Mapped[datetime | None]
+    next_check_at: Mapped[datetime | None]
+    check_requested_at: Mapped[datetime | None]
+    checks_until: Mapped[datetime | None]
+    failed_checks: Mapped[int] = mapped_column(default=0, server_default="0")
 
     tenant: Mapped[Tenant] = relationship(back_populates="domains")
+
+
+# One tenant at most may hold a host name as verified; pending claims by several may coexist.
+Index(
+    "ix_domains_verified_host",
+    Domain.host,
+    unique=True,
+    sqlite_where=Domain.status == "verified",
+    postgresql_where=Domain.status == "verified",
+)
+
+
+class HostHandover(db.Model):
+    """A used session hand-over token (tenants/handover.py): each works once."""
+
+    __tablename__ = "host_handovers"
+
+    token_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -6,6 +6,7 @@ from flask import Flask, abort, current_app, g, request
 from sqlalchemy import select
 
 from portal.extensions import db
+from tenants import handover
 from tenants.cache import TenantCache
 from tenants.hosts import normalize_host
 from tenants.models import Domain, DomainStatus, Tenant, TenantStatus
@@ -31,7 +32,7 @@ def any_host(view):  # type: ignore[no-untyped-def]
     return view
 
 
-def resolve_request_tenant() -> None:
+def resolve_request_tenant():  # type: ignore[no-untyped-def]
     view = current_app.view_functions.get(request.endpoint or "")
     if view is not None and getattr(view, ANY_HOST_ATTRIBUTE, False):
         g.tenant = None
@@ -49,6 +50,12 @@ def resolve_request_tenant() -> None:
     if tenant is None or request.blueprint in PLATFORM_BLUEPRINTS:
         abort(404)
     g.tenant = tenant
+    primary = getattr(tenant, "primary_host", None)
+    if primary and primary != host:  # 308 keeps method and body, so every method may follow
+        return handover.primary_redirect(tenant.id, primary)
+    if handover.PARAM in request.args:
+        return handover.accept_handover(tenant.id, host)
+    return None
 
 
 def tenant_for_host(host: str) -> TenantSnapshot | None:
@@ -78,6 +85,14 @@ def snapshot_of(tenant: Tenant) -> TenantSnapshot:
         signup_mode=tenant.signup_mode,
         canonical_host=canonical_host(tenant),
         welcome_message=tenant.welcome_message,
+        brand_color=tenant.brand_color,
+        accent_color=tenant.accent_color,
+        portal_name=tenant.portal_name,
+        support_email=tenant.support_email,
+        logo_key=tenant.logo_key,
+        login_image_key=tenant.login_image_key,
+        favicon_key=tenant.favicon_key,
+        primary_host=tenant.primary_host,
     )
 
 
@@ -92,4 +107,6 @@ def _load_snapshot(host: str) -> TenantSnapshot | None:
             .where(Domain.host == host, Domain.status == DomainStatus.VERIFIED)
         )
     tenant = db.session.scalars(query.where(Tenant.status == TenantStatus.ACTIVE)).first()
-    return snapshot_of(tenant) if tenant is not None else None
+    if tenant is None:
+        return None
+    return snapshot_of(tenant)

@@ -1,3 +1,5 @@
+import pytest
+
 pytest_plugins = [
     "tests.fixtures.database",
     "tests.fixtures.smtp",
@@ -6,3 +8,9 @@ pytest_plugins = [
     "tests.fixtures.tenants",
     "tests.fixtures.people",
 ]
+
+
+@pytest.fixture
+def app_config(app_config, tmp_path):  # type: ignore[no-untyped-def]
+    """Uploads go to the test's own folder, never to the checkout's instance folder."""
+    return {**app_config, "UPLOAD_FOLDER": str(tmp_path / "uploads")}

@@ -18,7 +18,11 @@ class Theme:
 
 
 THEMES: dict[str, Theme] = {
-    theme.key: theme for theme in (Theme("default", "Classic (sidebar)", None),)
+    theme.key: theme
+    for theme in (
+        Theme("default", "Classic (sidebar)", None),
+        Theme("harbor", "Harbor (top navigation)", "default"),
+    )
 }
 
 

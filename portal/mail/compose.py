@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import re
 import uuid
-from email.utils import formataddr
 from typing import Any
 
-from flask import current_app, render_template
+from flask import render_template
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from portal.extensions import db
 from portal.mail.models import OutboxMessage
+from portal.maildomains.sending import sender_for
 from tenants.snapshot import TenantSnapshot
 
 _PENDING = "foyer.outbox.pending"
@@ -30,26 +30,21 @@ def queue_email(tenant: TenantSnapshot, to: str, kind: str, **context: Any) -> O
     context = {"tenant": tenant, **context}
     theme = tenant.theme
     subject = render_template(f"@{theme}/email/{kind}.subject.txt", **context)
+    sender = sender_for(tenant.id, tenant.name, header_safe)  # the firm's domain once verified
     message = OutboxMessage(
         tenant_id=tenant.id,
         kind=kind,
         to_address=header_safe(to),
-        from_address=formataddr(
-            (header_safe(tenant.name), current_app.config["MAIL_DEFAULT_SENDER"])
-        ),
+        from_address=sender.from_address,
+        reply_to=header_safe(sender.reply_to) if sender.reply_to else None,
         subject=header_safe(subject)[:300],
         text_body=render_template(f"@{theme}/email/{kind}.txt", **context),
         html_body=render_template(f"@{theme}/email/{kind}.html", **context),
-        message_id=f"<{uuid.uuid4().hex}@{_message_id_domain()}>",
+        message_id=f"<{uuid.uuid4().hex}@{sender.message_id_domain}>",
     )
     db.session.add(message)
     db.session.info.setdefault(_PENDING, []).append(message)
     return message
-
-
-def _message_id_domain() -> str:
-    sender = current_app.config["MAIL_DEFAULT_SENDER"]
-    return sender.rpartition("@")[2].strip("> ") or "foyer.invalid"
 
 
 @event.listens_for(Session, "after_flush")

@@ -105,7 +105,9 @@ def test_a_problem_recorded_for_another_reason_is_not_cleared(firm, tenant, dns,
     create_client(f"ann@{DOMAIN}", invite=False)
     ann = db.session.get(Contact, contact_id(f"ann@{DOMAIN}"))
     ann.email_problem = "Mailbox full"
+    lookups = len(dns.queries)
     db.session.commit()
+    assert len(dns.queries) == lookups, "only a new or changed address is checked"
     assert check_contact_email(tenant.id, ann.id) == "accepts_mail"
     assert stored_problem(f"ann@{DOMAIN}") == "Mailbox full"
 

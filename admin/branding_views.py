@@ -1,0 +1,153 @@
+"""Settings > Branding: theme, colours, names and images, with a preview before saving."""
+
+from __future__ import annotations
+
+import dataclasses
+from types import SimpleNamespace
+
+from flask import Blueprint, flash, g, redirect, render_template, url_for
+from werkzeug.datastructures import FileStorage
+
+from admin.access import settings_permission_required
+from admin.branding_forms import BrandingForm
+from portal.auth.forms import SignInForm
+from portal.branding import image_key, image_name
+from portal.branding.colors import text_on
+from portal.branding.images import MAX_BYTES, ImageRejected, clean_image
+from portal.extensions import db
+from portal.storage import storage
+from tenants.context import current_tenant
+from tenants.models import Tenant
+from tenants.resolution import forget_tenants
+from themes.loader import render_themed
+
+bp = Blueprint("branding_settings", __name__, url_prefix="/admin/settings/branding")
+
+# form field → (image kind in storage names, Tenant column)
+IMAGES = {
+    "logo": ("logo", "logo_key"),
+    "login_image": ("login", "login_image_key"),
+    "favicon": ("favicon", "favicon_key"),
+}
+
+
+def _contrast_notes(form: BrandingForm) -> list[str]:
+    notes = []
+    for field in (form.brand_color, form.accent_color):
+        if field.errors or not field.data:
+            continue
+        best = text_on(field.data)
+        if not best.passes_aa:
+            notes.append(
+                f"{field.label.text} {field.data}: text on it reaches only {best.ratio:.1f}:1, "
+                "below the WCAG AA minimum of 4.5:1. Consider a darker or lighter shade."
+            )
+    return notes
+
+
+@bp.errorhandler(413)
+def too_large(_error: Exception):  # type: ignore[no-untyped-def]
+    return (
+        "The upload is too large: each image may be at most 2 MB. Go back and pick a smaller file.",
+        413,
+        {"Content-Type": "text/plain; charset=utf-8"},
+    )
+
+
+@bp.route("", methods=["GET", "POST"])
+@settings_permission_required
+def edit():  # type: ignore[no-untyped-def]
+    tenant = db.session.get(Tenant, current_tenant.id)
+    form = BrandingForm(obj=tenant)
+    if form.validate_on_submit():
+        cleaned = {}
+        for field_name, (kind, _column) in IMAGES.items():
+            upload = getattr(form, field_name).data
+            if isinstance(upload, FileStorage) and upload.filename:
+                try:
+                    cleaned[field_name] = clean_image(upload.read(MAX_BYTES + 1), kind)
+                except ImageRejected as exc:
+                    getattr(form, field_name).errors = [str(exc)]
+        if not any(getattr(form, name).errors for name in IMAGES):
+            _save(tenant, form, cleaned)
+            for note in _contrast_notes(form):
+                flash(note)
+            flash("Branding saved.")
+            return redirect(url_for("branding_settings.edit"))
+    status = 400 if form.is_submitted() else 200
+    return (
+        render_template(
+            "admin/branding/edit.html",
+            form=form,
+            tenant_row=tenant,
+            contrast=_contrast_notes(form),
+            preview_brand={
+                f.name: text_on(f.data)
+                for f in (form.brand_color, form.accent_color)
+                if not f.errors and f.data
+            },
+        ),
+        status,
+    )
+
+
+def _save(tenant: Tenant, form: BrandingForm, cleaned: dict) -> None:  # type: ignore[type-arg]
+    tenant.theme = form.theme.data
+    tenant.brand_color = form.brand_color.data.lower()
+    tenant.accent_color = form.accent_color.data.lower()
+    tenant.portal_name = " ".join((form.portal_name.data or "").split())
+    tenant.support_email = (form.support_email.data or "").strip()
+    retired = []
+    for field_name, (kind, column) in IMAGES.items():
+        old = getattr(tenant, column)
+        image = cleaned.get(field_name)
+        if image is not None:
+            name = image_name(kind, image.digest)
+            storage().put(image_key(tenant.id, name), image.data)
+            setattr(tenant, column, name)
+        elif getattr(form, f"remove_{field_name}").data:
+            setattr(tenant, column, "")
+        if old and old != getattr(tenant, column):
+            retired.append(old)
+    db.session.commit()
+    forget_tenants()
+    for name in retired:  # one current file per image: a bounded footprint per tenant
+        storage().delete(image_key(tenant.id, name))
+
+
+@bp.post("/preview")
+@settings_permission_required
+def preview():  # type: ignore[no-untyped-def]
+    """The portal as a client would see it with the unsaved values (opened in a new tab)."""
+    form = BrandingForm()
+    if not form.validate_on_submit():
+        errors = "; ".join(e for f in form for e in f.errors) or "Invalid form."
+        return f"Cannot preview: {errors}", 400, {"Content-Type": "text/plain; charset=utf-8"}
+    snapshot = dataclasses.replace(
+        current_tenant._get_current_object(),  # type: ignore[attr-defined]
+        theme=form.theme.data,
+        brand_color=form.brand_color.data.lower(),
+        accent_color=form.accent_color.data.lower(),
+        portal_name=" ".join((form.portal_name.data or "").split()),
+        support_email=(form.support_email.data or "").strip(),
+    )
+    g.brand_tenant = snapshot
+    if form.preview_page.data == "home":
+        account = SimpleNamespace(id=0, name="Sample Household")
+        user = SimpleNamespace(display_name="Alex Sample")
+        return render_themed(
+            snapshot.theme,
+            "portal/home.html",
+            tenant=snapshot,
+            show_welcome=True,
+            accounts=[account],
+            account=account,
+            current_user=user,
+        )
+    return render_themed(
+        snapshot.theme,
+        "access/sign_in.html",
+        tenant=snapshot,
+        form=SignInForm(formdata=None),
+        signup_open=snapshot.signup_mode == "open",
+    )

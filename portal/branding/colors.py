@@ -1,0 +1,46 @@
+"""Brand colours: positive validation and WCAG contrast, so tenant data never becomes CSS."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+HEX_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+LIGHT_TEXT = "#ffffff"
+DARK_TEXT = "#1d2430"
+AA_NORMAL = 4.5
+
+
+def is_hex_color(value: str | None) -> bool:
+    return bool(value) and bool(HEX_COLOR.fullmatch(value or ""))
+
+
+def _channel(value: int) -> float:
+    c = value / 255
+    return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+
+def luminance(color: str) -> float:
+    r, g, b = (int(color[i : i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * _channel(r) + 0.7152 * _channel(g) + 0.0722 * _channel(b)
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    lighter, darker = sorted((luminance(first), luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+@dataclass(frozen=True, slots=True)
+class TextOnColor:
+    text: str
+    ratio: float
+
+    @property
+    def passes_aa(self) -> bool:
+        return self.ratio >= AA_NORMAL
+
+
+def text_on(color: str) -> TextOnColor:
+    """White or dark text, whichever reads better on `color`."""
+    candidates = [TextOnColor(t, contrast_ratio(color, t)) for t in (LIGHT_TEXT, DARK_TEXT)]
+    return max(candidates, key=lambda c: c.ratio)

@@ -1,0 +1,69 @@
+"""Uploaded brand images: size and pixel limits, a real decode, re-encoded to a clean PNG."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import warnings
+from dataclasses import dataclass
+
+from PIL import Image, UnidentifiedImageError
+
+MAX_BYTES = 2 * 1024 * 1024
+MAX_PIXELS = 20_000_000
+ACCEPTED_FORMATS = frozenset({"PNG", "JPEG", "GIF", "WEBP", "ICO"})
+MAX_SIDE = {"logo": 1200, "login": 2400, "favicon": 256}
+
+
+class ImageRejected(ValueError):
+    """The upload is not an image we accept; the message is safe to show to the firm."""
+
+
+@dataclass(frozen=True, slots=True)
+class CleanImage:
+    data: bytes
+    digest: str
+    width: int
+    height: int
+
+
+def clean_image(raw: bytes, kind: str) -> CleanImage:
+    """Decode, check and re-encode an upload; metadata and any trailing payload are dropped."""
+    if not raw:
+        raise ImageRejected("The file is empty.")
+    if len(raw) > MAX_BYTES:
+        raise ImageRejected("The image is larger than 2 MB; please upload a smaller file.")
+    head = raw[:512].lstrip().lower()
+    if head.startswith((b"<", b"\xef\xbb\xbf<")) or b"<svg" in head:
+        raise ImageRejected("SVG and HTML files are not accepted; upload a PNG, JPEG or WebP.")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(raw)) as probe:
+                _check_header(probe)
+                probe.verify()
+            with Image.open(io.BytesIO(raw)) as image:
+                _check_header(image)
+                image.load()
+                picture = image.convert("RGBA")
+    except ImageRejected:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise ImageRejected("The image has too many pixels (over 20 megapixels).") from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise ImageRejected("The file is not a valid image (PNG, JPEG, GIF or WebP).") from exc
+    side = MAX_SIDE.get(kind, 1200)
+    picture.thumbnail((side, side))
+    out = io.BytesIO()
+    picture.save(out, format="PNG", optimize=True)
+    data = out.getvalue()
+    return CleanImage(data, hashlib.sha256(data).hexdigest(), picture.width, picture.height)
+
+
+def _check_header(image: Image.Image) -> None:
+    """Runs on the header only, before any pixel is decoded (decompression bombs)."""
+    if image.format not in ACCEPTED_FORMATS:
+        raise ImageRejected("Only PNG, JPEG, GIF, WebP or ICO images are accepted.")
+    width, height = image.size
+    if width < 1 or height < 1 or width * height > MAX_PIXELS:
+        raise ImageRejected("The image has too many pixels (over 20 megapixels).")

@@ -1,0 +1,43 @@
+"""The link module: the firm's external pages, opened in a new tab or embedded in a sandbox."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import abort
+from sqlalchemy import select
+
+from portal.access.session import client_required
+from portal.extensions import db
+from portal.http import CSP
+from portal.modules.models import ModuleLink
+from portal.modules.pages import render_module_page
+from portal.modules.registry import module_blueprint
+from portal.modules.service import links_of
+from tenants.context import current_tenant
+
+bp = module_blueprint("links", __name__)
+SANDBOX = "allow-scripts allow-forms allow-popups allow-popups-to-escape-sandbox"
+
+
+@bp.get("/")
+@client_required
+def index():  # type: ignore[no-untyped-def]
+    return render_module_page("links", "portal/links.html", links=links_of(current_tenant.id))
+
+
+@bp.get("/<int:link_id>")
+@client_required
+def show(link_id: int):  # type: ignore[no-untyped-def]
+    link = db.session.scalar(
+        select(ModuleLink).where(
+            ModuleLink.tenant_id == current_tenant.id, ModuleLink.id == link_id
+        )
+    )
+    if link is None or link.mode != "embed":
+        abort(404)
+    parts = urlsplit(link.url)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    html = render_module_page("links", "portal/link_embed.html", link=link, sandbox=SANDBOX)
+    # Only this page may frame the one origin the firm chose; everything else keeps the base CSP.
+    return html, 200, {"Content-Security-Policy": f"{CSP}; frame-src {origin}"}

@@ -1,0 +1,171 @@
+"""Per-tenant module settings merged with the registry: enabled state, labels, icons, order."""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from flask import g, request, url_for
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.modules.models import ModuleLink, TenantModule
+from portal.modules.registry import ICONS, ModuleSpec
+
+LINK_MODES = ("tab", "embed")
+
+
+@dataclass(frozen=True, slots=True)
+class TenantModuleView:
+    spec: ModuleSpec
+    enabled: bool
+    title: str
+    icon: str
+    position: int
+
+    @property
+    def key(self) -> str:
+        return self.spec.key
+
+
+@dataclass(frozen=True, slots=True)
+class NavItem:
+    key: str
+    title: str
+    icon: str
+    url: str
+    external: bool = False
+    current: bool = False
+
+
+def _all_specs() -> tuple[ModuleSpec, ...]:
+    from portal.modules import ALL_MODULES
+
+    return ALL_MODULES
+
+
+def _overrides(tenant_id: int) -> dict[str, TenantModule]:
+    cache = g.setdefault("module_overrides", {})
+    if tenant_id not in cache:
+        rows = db.session.scalars(select(TenantModule).where(TenantModule.tenant_id == tenant_id))
+        cache[tenant_id] = {row.key: row for row in rows}
+    return cache[tenant_id]
+
+
+def forget_module_cache() -> None:
+    g.pop("module_overrides", None)
+
+
+def tenant_modules(tenant_id: int) -> list[TenantModuleView]:
+    """Every registry module with the tenant's overrides, in the tenant's order."""
+    overrides = _overrides(tenant_id)
+    views = []
+    for spec in _all_specs():
+        row = overrides.get(spec.key)
+        icon = row.icon if row is not None and row.icon in ICONS else spec.icon
+        views.append(
+            TenantModuleView(
+                spec=spec,
+                enabled=row.enabled if row is not None else True,
+                title=(row.title.strip() if row is not None else "") or spec.title,
+                icon=icon,
+                position=row.position if row is not None and row.position else spec.order,
+            )
+        )
+    return sorted(views, key=lambda v: (v.position, v.spec.order))
+
+
+def module_view(tenant_id: int, key: str) -> TenantModuleView | None:
+    return next((m for m in tenant_modules(tenant_id) if m.key == key), None)
+
+
+def is_enabled(tenant_id: int, key: str) -> bool:
+    module = module_view(tenant_id, key)
+    return module is not None and module.enabled
+
+
+def links_of(tenant_id: int) -> list[ModuleLink]:
+    return list(
+        db.session.scalars(
+            select(ModuleLink)
+            .where(ModuleLink.tenant_id == tenant_id)
+            .order_by(ModuleLink.position, ModuleLink.id)
+        )
+    )
+
+
+def nav_items(tenant_id: int) -> list[NavItem]:
+    """The client's navigation: Home, then enabled modules; the link module adds its entries."""
+    current = request.blueprint if request else None
+    items = [NavItem("home", "Home", "home", url_for("portal.index"), current=current == "portal")]
+    for module in tenant_modules(tenant_id):
+        if not module.enabled:
+            continue
+        if module.key == "links":
+            for link in links_of(tenant_id):
+                external = link.mode != "embed"
+                url = link.url if external else url_for("links.show", link_id=link.id)
+                items.append(NavItem(f"link-{link.id}", link.title, module.icon, url, external))
+            continue
+        items.append(
+            NavItem(
+                module.key,
+                module.title,
+                module.icon,
+                url_for(module.spec.endpoint),
+                current=current == module.key,
+            )
+        )
+    return items
+
+
+def save_order(tenant_id: int, keys: list[str]) -> None:
+    """Write positions (10, 20, ...) for the given order, creating override rows as needed."""
+    overrides = _overrides(tenant_id)
+    for index, key in enumerate(keys, start=1):
+        row = overrides.get(key)
+        if row is None:
+            row = TenantModule(tenant_id=tenant_id, key=key, enabled=True, title="", icon="")
+            db.session.add(row)
+            overrides[key] = row
+        row.position = index * 10
+
+
+def override_row(tenant_id: int, key: str) -> TenantModule:
+    overrides = _overrides(tenant_id)
+    row = overrides.get(key)
+    if row is None:
+        row = TenantModule(tenant_id=tenant_id, key=key, enabled=True, title="", icon="")
+        db.session.add(row)
+        overrides[key] = row
+    return row
+
+
+class InvalidLink(ValueError):
+    pass
+
+
+def validate_link_url(raw: str) -> str:
+    """http(s) URLs with a host only: no javascript:, data:, credentials or control characters."""
+    url = (raw or "").strip()
+    if not url or len(url) > 2000:
+        raise InvalidLink("Enter a web address of at most 2000 characters.")
+    if any(ord(ch) < 33 or ord(ch) == 127 for ch in url):
+        raise InvalidLink("The web address must not contain spaces or control characters.")
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError as exc:
+        raise InvalidLink("That is not a valid web address.") from exc
+    if parts.scheme.lower() not in ("http", "https"):
+        raise InvalidLink("Only http:// and https:// addresses are allowed.")
+    if not host or parts.username is not None or parts.password is not None:
+        raise InvalidLink("The address needs a host name and must not contain a password.")
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        address = None
+    if address is not None and (address.is_private or address.is_loopback):
+        raise InvalidLink("Links to private network addresses are not allowed.")
+    return url

@@ -1,0 +1,54 @@
+"""Domain tests talk to the loopback DNS server; a short timeout keeps timeout cases fast."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from portal.extensions import db
+from tenants.models import Domain, DomainStatus
+
+PLATFORM_IPV4 = "203.0.113.10"
+PLATFORM_IPV6 = "2001:db8::10"
+CNAME_TARGET = "domains.foyer.example"
+HOST = "portal.smithcpa.example"
+
+
+@pytest.fixture
+def app_config(app_config: dict[str, Any], dns) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    return {
+        **app_config,
+        "DNS_NAMESERVERS": dns.nameservers,
+        "DNS_TIMEOUT": 0.5,
+        "PLATFORM_ADDRESSES": f"{PLATFORM_IPV4},{PLATFORM_IPV6}",
+    }
+
+
+@pytest.fixture
+def claim(tenant):  # type: ignore[no-untyped-def]
+    """Claim a host for a tenant (default: the `tenant` fixture) through the service."""
+    from tenants.domains import claim_domain
+
+    def make(host: str = HOST, owner: Any = None) -> Domain:
+        domain = claim_domain(owner or tenant, host)
+        db.session.commit()
+        return domain
+
+    return make
+
+
+def publish(dns, domain: Domain, target: str = CNAME_TARGET, token: str | None = None) -> None:  # type: ignore[no-untyped-def]
+    """The records a firm adds at its DNS provider."""
+    dns.add(domain.host, "CNAME", f"{target}.")
+    dns.add(f"_foyer-challenge.{domain.host}", "TXT", token or domain.verification_token)
+
+
+def make_verified(tenant, host: str) -> Domain:  # type: ignore[no-untyped-def]
+    domain = Domain(tenant_id=tenant.id, host=host, status=DomainStatus.VERIFIED)
+    db.session.add(domain)
+    db.session.commit()
+    from tenants.resolution import forget_tenants
+
+    forget_tenants()
+    return domain
