@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, g, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from admin.access import staff_required
 from portal.auth.forms import SetPasswordForm, SignInForm
@@ -12,6 +12,7 @@ from portal.auth.models import StaffInvitation, StaffMember
 from portal.auth.passwords import RULES, hash_password, password_problem
 from portal.auth.principals import sign_in, sign_out_everywhere
 from portal.auth.signin import one, sign_in_with
+from portal.auth.single_use import consume_once
 from portal.auth.tokens import hash_token
 from portal.extensions import db
 from tenants.context import current_tenant
@@ -82,21 +83,7 @@ def _live_invitation(token: str) -> StaffInvitation | None:
 
 
 def _redeem(invitation: StaffInvitation) -> bool:
-    """Atomic single use: only one concurrent submit can flip accepted_at."""
-    now = utcnow()
-    result = db.session.execute(
-        update(StaffInvitation)
-        .where(
-            StaffInvitation.id == invitation.id,
-            StaffInvitation.tenant_id == current_tenant.id,
-            StaffInvitation.accepted_at.is_(None),
-            StaffInvitation.cancelled_at.is_(None),
-            StaffInvitation.expires_at > now,
-        )
-        .values(accepted_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    return result.rowcount == 1
+    return consume_once(StaffInvitation, invitation, "accepted_at", "cancelled_at")
 
 
 def _find_staff(email: str) -> StaffMember | None:

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
+from portal.auth.single_use import consume_once
 from portal.auth.tokens import hash_token, new_token
 from portal.clients.models import Contact, PasswordReset
 from portal.extensions import db
@@ -57,17 +58,4 @@ def live_reset(tenant_id: int, token: str) -> PasswordReset | None:
 
 
 def use_reset(reset: PasswordReset) -> bool:
-    """Atomic single use."""
-    now = utcnow()
-    result = db.session.execute(
-        update(PasswordReset)
-        .where(
-            PasswordReset.id == reset.id,
-            PasswordReset.tenant_id == reset.tenant_id,
-            PasswordReset.used_at.is_(None),
-            PasswordReset.expires_at > now,
-        )
-        .values(used_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    return result.rowcount == 1
+    return consume_once(PasswordReset, reset, "used_at")

@@ -16,8 +16,9 @@ from datetime import timedelta
 from types import EllipsisType
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import select
 
+from portal.auth.single_use import consume_once
 from portal.auth.tokens import hash_token
 from portal.clients.models import Contact, Invitation
 from portal.extensions import db
@@ -174,17 +175,4 @@ def is_redeemable(invitation: Invitation, contact: Contact) -> bool:
 
 def redeem(invitation: Invitation) -> bool:
     """Atomically mark the invitation accepted; False if it stopped being valid meanwhile."""
-    now = utcnow()
-    result = db.session.execute(
-        update(Invitation)
-        .where(
-            Invitation.id == invitation.id,
-            Invitation.tenant_id == invitation.tenant_id,
-            Invitation.accepted_at.is_(None),
-            Invitation.cancelled_at.is_(None),
-            Invitation.expires_at > now,
-        )
-        .values(accepted_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    return result.rowcount == 1
+    return consume_once(Invitation, invitation, "accepted_at", "cancelled_at")

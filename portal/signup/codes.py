@@ -10,6 +10,7 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from portal.auth.passwords import hash_password, verify_password
+from portal.auth.single_use import consume_once
 from portal.auth.tokens import hash_token, new_token
 from portal.clients.models import Contact
 from portal.extensions import db
@@ -112,18 +113,4 @@ def use_link(row: SignupCode) -> bool:
 
 
 def _use(row: SignupCode) -> bool:
-    """Atomic single use."""
-    now = utcnow()
-    result = db.session.execute(
-        update(SignupCode)
-        .where(
-            SignupCode.id == row.id,
-            SignupCode.tenant_id == row.tenant_id,
-            SignupCode.used_at.is_(None),
-            SignupCode.invalidated_at.is_(None),
-            SignupCode.expires_at > now,
-        )
-        .values(used_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    return result.rowcount == 1
+    return consume_once(SignupCode, row, "used_at", "invalidated_at")

@@ -1,0 +1,26 @@
+"""Atomic single use of a stored token row (invitations, resets, codes)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import update
+
+from portal.extensions import db
+from tenants.models import utcnow
+
+
+def consume_once(model: Any, row: Any, stamp: str, *also_unset: str) -> bool:
+    """Set `stamp` to now only if it and `also_unset` are still empty and the row hasn't expired.
+
+    One conditional UPDATE: of two concurrent submits exactly one wins (no check-then-act race).
+    """
+    now = utcnow()
+    unset = [getattr(model, name).is_(None) for name in (stamp, *also_unset)]
+    result = db.session.execute(
+        update(model)
+        .where(model.id == row.id, model.tenant_id == row.tenant_id, model.expires_at > now, *unset)
+        .values({stamp: now})
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
