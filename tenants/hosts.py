@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 import idna
@@ -16,7 +17,15 @@ def normalize_host(raw: str | None) -> str | None:
 
     IP literals and anything with userinfo, paths or odd ports are refused: no tenant lives there.
     """
-    if not raw or len(raw) > 300 or not _RAW_ALLOWED.match(raw):
+    if not raw or len(raw) > 300:
+        return None
+    return _normalize(raw)
+
+
+@functools.lru_cache(maxsize=8192)
+def _normalize(raw: str) -> str | None:
+    """Cached: every request pays for this, and IDNA processing is comparatively slow."""
+    if not _RAW_ALLOWED.match(raw):
         return None
     if raw.startswith("["):
         return None
