@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, g, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -15,6 +15,7 @@ from portal.auth.signin import one, sign_in_with
 from portal.auth.single_use import consume_once
 from portal.auth.tokens import hash_token
 from portal.extensions import db
+from portal.http import no_referrer
 from tenants.context import current_tenant
 from tenants.models import utcnow
 
@@ -45,9 +46,9 @@ def dashboard():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
+@no_referrer
 def accept_invitation(token: str):  # type: ignore[no-untyped-def]
     """GET only shows the form (mail scanners must not use the invitation up); POST redeems."""
-    g.referrer_policy = "no-referrer"
     invitation = _live_invitation(token)
     if invitation is None:
         return render_template("admin/firm/invitation_invalid.html"), 404

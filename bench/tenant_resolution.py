@@ -86,7 +86,10 @@ def main(argv: list[str] | None = None) -> int:
             _load(side, hosts, args.warmup, args, workdir, use_wrk)
         results: dict[str, list[Round]] = {side.name: [] for side in sides}
         for round_number in range(1, args.rounds + 1):
-            for side in sides:
+            # Each round starts with the next side, so every side takes every place in the
+            # order equally often and a slow drift of the machine does not favour one of them.
+            shift = (round_number - 1) % len(sides)
+            for side in sides[shift:] + sides[:shift]:
                 # The other sides ran meanwhile; refill expired cache entries before measuring.
                 _load(side, hosts, args.prewarm, args, workdir, use_wrk)
                 result = _load(side, hosts, args.seconds, args, workdir, use_wrk)
@@ -114,7 +117,7 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers per app")
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--seconds", type=float, default=8.0, help="length of one round")
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=6, help="a multiple of the sides")
     parser.add_argument("--warmup", type=float, default=4.0, help="first warm-up per app")
     parser.add_argument("--prewarm", type=float, default=2.0, help="unmeasured, before each round")
     parser.add_argument("--loadgen", choices=("auto", "wrk", "python"), default="auto")

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from flask import Flask, render_template
@@ -28,6 +28,19 @@ from themes.loader import ThemedEnvironment
 
 class FoyerFlask(Flask):
     jinja_environment = ThemedEnvironment
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._synced: dict[Callable[..., Any], Callable[..., Any]] = {}
+
+    def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        """Flask inspects each hook and view on every request; the answer never changes."""
+        synced = self._synced.get(func)
+        if synced is None:
+            if len(self._synced) > 10_000:  # only per-request closures could fill it
+                self._synced.clear()
+            synced = self._synced[func] = super().ensure_sync(func)
+        return synced
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:

@@ -65,7 +65,7 @@ class Defaults:
     SESSION_COOKIE_SAMESITE = "Lax"
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
     WTF_CSRF_TIME_LIMIT = None
-    TENANT_CACHE_TTL = 30.0
+    TENANT_CACHE_TTL = 300.0  # a safety net only: the shared version is checked every second
     TENANT_CACHE_VERSION_CHECK_INTERVAL = 1.0
     OUTBOX_BATCH_SIZE = 200
     OUTBOX_RETRY_DELAYS = "30,120,600,1800,3600"

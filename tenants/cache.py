@@ -1,33 +1,85 @@
-"""Per-process host -> tenant cache, invalidated across processes through a Redis version key.
+"""Per-process host -> tenant cache, invalidated across processes through a shared version.
 
-Each process compares its version with Redis at most once per check interval, so a warm
-lookup costs no SQL and usually no network round trip; without Redis entries simply expire.
+Each process compares its version with the shared one at most once per check interval, so a
+warm lookup costs no SQL and usually no network round trip. The version lives in Redis when
+there is one, otherwise in a database row, so several processes stay in step either way; the
+TTL is only a safety net for a version store that cannot be reached.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
+from typing import Protocol
 
 from redis import Redis
 from redis.exceptions import RedisError
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import SQLAlchemyError
 
+from portal.extensions import db
+from tenants.models import CacheVersion
 from tenants.snapshot import TenantSnapshot
 
 MISSING_TTL = 5.0
+MAX_ENTRIES = 100_000
+log = logging.getLogger(__name__)
+
+
+class SharedVersion(Protocol):
+    """A counter every process can read and any process can bump."""
+
+    def read(self) -> object: ...
+
+    def bump(self) -> object: ...
+
+
+class RedisVersion:
+    def __init__(self, redis: Redis, key: str) -> None:
+        self._redis = redis
+        self._key = key
+
+    def read(self) -> object:
+        return self._redis.get(self._key)
+
+    def bump(self) -> object:
+        return str(self._redis.incr(self._key)).encode()
+
+
+class DatabaseVersion:
+    """The counter as a row of `cache_versions`, read on a connection of its own."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def read(self) -> object:
+        with db.engine.connect() as connection:
+            return connection.scalar(
+                select(CacheVersion.version).where(CacheVersion.name == self._name)
+            )
+
+    def bump(self) -> object:
+        """Upsert, so a missing row (an emptied table) is recreated rather than ignored."""
+        engine = db.engine
+        dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
+        statement = dialect.insert(CacheVersion).values(name=self._name, version=1)
+        statement = statement.on_conflict_do_update(
+            index_elements=[CacheVersion.name], set_={"version": CacheVersion.version + 1}
+        ).returning(CacheVersion.version)
+        with engine.begin() as connection:
+            return connection.scalar(statement)
 
 
 class TenantCache:
-    def __init__(
-        self, redis: Redis | None, version_key: str, ttl: float, check_interval: float
-    ) -> None:
-        self._redis = redis
-        self._version_key = version_key
-        self._ttl = ttl if redis is not None else min(ttl, 5.0)
+    def __init__(self, version: SharedVersion, ttl: float, check_interval: float) -> None:
+        self._shared = version
+        self._ttl = ttl
         self._check_interval = check_interval
         self._entries: dict[str, tuple[TenantSnapshot | None, float]] = {}
-        self._version: bytes | None = None
+        self._version: object = None
         self._next_check = 0.0
         self._lock = threading.Lock()
 
@@ -41,7 +93,7 @@ class TenantCache:
         snapshot = load(host)
         ttl = self._ttl if snapshot is not None else min(self._ttl, MISSING_TTL)
         with self._lock:
-            if len(self._entries) > 100_000:
+            if len(self._entries) > MAX_ENTRIES:
                 self._entries.clear()
             self._entries[host] = (snapshot, now + ttl)
         return snapshot
@@ -50,19 +102,19 @@ class TenantCache:
         """Forget everything here and tell every other process to do the same."""
         with self._lock:
             self._entries.clear()
-        if self._redis is not None:
-            try:
-                self._version = str(self._redis.incr(self._version_key)).encode()
-            except RedisError:
-                pass
+        try:
+            version = self._shared.bump()
+        except (RedisError, SQLAlchemyError):
+            log.exception("could not bump the tenant cache version; other processes wait for TTL")
+            return
+        if version is not None:
+            self._version = version
 
     def _sync_version(self, now: float) -> None:
         self._next_check = now + self._check_interval
-        if self._redis is None:
-            return
         try:
-            version = self._redis.get(self._version_key)
-        except RedisError:
+            version = self._shared.read()
+        except (RedisError, SQLAlchemyError):
             return
         if version != self._version:
             with self._lock:

@@ -30,7 +30,7 @@ def _normalize(raw: str) -> str | None:
     if raw.startswith("["):
         return None
     host, sep, port = raw.rpartition(":") if ":" in raw else (raw, "", "")
-    if sep and (not _PORT.match(port) or ":" in host):
+    if sep and (not _PORT.match(port) or not 0 < int(port) <= 65535 or ":" in host):
         return None
     host = host.rstrip(".")
     try:

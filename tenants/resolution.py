@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from tenants import handover
-from tenants.cache import TenantCache
+from tenants.cache import DatabaseVersion, RedisVersion, SharedVersion, TenantCache
 from tenants.hosts import normalize_host
 from tenants.models import Domain, DomainStatus, Tenant, TenantStatus
 from tenants.snapshot import TenantSnapshot
@@ -17,9 +17,15 @@ ANY_HOST_ATTRIBUTE = "foyer_any_host"
 
 
 def init_app(app: Flask) -> None:
+    redis = app.extensions["foyer.redis"]
+    if redis is not None:
+        version: SharedVersion = RedisVersion(
+            redis, f"{app.config['REDIS_KEY_PREFIX']}tenants:version"
+        )
+    else:
+        version = DatabaseVersion("tenants")
     app.extensions["foyer.tenant_cache"] = TenantCache(
-        app.extensions["foyer.redis"],
-        f"{app.config['REDIS_KEY_PREFIX']}tenants:version",
+        version,
         ttl=app.config["TENANT_CACHE_TTL"],
         check_interval=app.config["TENANT_CACHE_VERSION_CHECK_INTERVAL"],
     )
@@ -33,27 +39,34 @@ def any_host(view):  # type: ignore[no-untyped-def]
 
 
 def resolve_request_tenant():  # type: ignore[no-untyped-def]
-    view = current_app.view_functions.get(request.endpoint or "")
+    """Runs first on every request; it reads each context object once (proxies cost time)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    req = request._get_current_object()  # type: ignore[attr-defined]
+    context = g._get_current_object()  # type: ignore[attr-defined]
+    endpoint = req.endpoint or ""
+    view = app.view_functions.get(endpoint)
     if view is not None and getattr(view, ANY_HOST_ATTRIBUTE, False):
-        g.tenant = None
-        return
-    host = normalize_host(request.host)
+        context.tenant = None
+        return None
+    # ProxyFix (TRUSTED_PROXIES) has already put X-Forwarded-Host here when it is trusted.
+    host = normalize_host(req.environ.get("HTTP_HOST"))
     if host is None:
         abort(404)
-    g.host = host
-    if host in current_app.config["PLATFORM_HOSTS"]:
-        g.tenant = None
-        if request.blueprint not in PLATFORM_BLUEPRINTS and request.endpoint != "portal.index":
+    context.host = host
+    platform_view = endpoint.rpartition(".")[0] in PLATFORM_BLUEPRINTS
+    if host in app.config["PLATFORM_HOSTS"]:
+        context.tenant = None
+        if not platform_view and endpoint != "portal.index":
             abort(404)
-        return
-    tenant = tenant_for_host(host)
-    if tenant is None or request.blueprint in PLATFORM_BLUEPRINTS:
+        return None
+    tenant = app.extensions["foyer.tenant_cache"].get(host, _load_snapshot)
+    if tenant is None or platform_view:
         abort(404)
-    g.tenant = tenant
-    primary = getattr(tenant, "primary_host", None)
+    context.tenant = tenant
+    primary = tenant.primary_host
     if primary and primary != host:  # 308 keeps method and body, so every method may follow
         return handover.primary_redirect(tenant.id, primary)
-    if handover.PARAM in request.args:
+    if req.query_string and handover.PARAM in req.args:
         return handover.accept_handover(tenant.id, host)
     return None
 

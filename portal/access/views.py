@@ -29,6 +29,7 @@ from portal.clients.models import Contact
 from portal.clients.notify import notify_managers
 from portal.emails import lookup_email
 from portal.extensions import db
+from portal.http import no_referrer
 from portal.mail.compose import queue_email
 from portal.ratelimit import enforce
 from tenants.context import current_tenant, tenant_url
@@ -133,8 +134,8 @@ def forgot_password():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
+@no_referrer
 def reset_password(token: str):  # type: ignore[no-untyped-def]
-    g.referrer_policy = "no-referrer"
     reset = live_reset(current_tenant.id, token)
     contact = get_contact(current_tenant.id, reset.contact_id) if reset else None
     if reset is None or contact is None:
@@ -167,9 +168,9 @@ def reset_password(token: str):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/invite/<token>", methods=["GET", "POST"])
+@no_referrer
 def accept_invitation(token: str):  # type: ignore[no-untyped-def]
     """GET only shows the page, so mail scanners cannot use the invitation up; POST redeems."""
-    g.referrer_policy = "no-referrer"
     invitation = find_by_token(current_tenant.id, token)
     contact = get_contact(current_tenant.id, invitation.contact_id) if invitation else None
     if invitation is None or contact is None or invitation.email != contact.email:

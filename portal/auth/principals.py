@@ -35,6 +35,9 @@ def principal_id(kind: str, principal: Principal) -> str:
 
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
+    # Foyer has no remember-me cookie (sessions are permanent and end with the nonce), so
+    # Flask-Login's hook that maintains one would only cost time on every response.
+    app.after_request_funcs[None].remove(login_manager._update_remember_cookie)
     login_manager.session_protection = None
     login_manager.user_loader(load_principal)
 

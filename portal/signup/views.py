@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, g, redirect, request, session, url_for
+from flask import Blueprint, flash, redirect, request, session, url_for
 
 from portal.auth.passwords import RULES, password_problem
 from portal.clients.directory import DirectoryError, get_contact
 from portal.emails import InvalidEmail, normalize_email
 from portal.extensions import db
+from portal.http import no_referrer
 from portal.ratelimit import enforce
 from portal.signup.codes import CodeCheck, check_code, code_for_link, issue_code, use_link
 from portal.signup.forms import CodeForm, SignupForm
@@ -126,9 +127,9 @@ def resend():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/confirm/<token>", methods=["GET", "POST"])
+@no_referrer
 def confirm_link(token: str):  # type: ignore[no-untyped-def]
     """The emailed one-click link: GET shows a button (scanners must not verify), POST does."""
-    g.referrer_policy = "no-referrer"
     row = code_for_link(current_tenant.id, token)
     contact = get_contact(current_tenant.id, row.contact_id) if row else None
     if row is None or contact is None:
