@@ -11,9 +11,10 @@ from tenants.models import CacheVersion
 
 def test_bump_counts_up_and_every_reader_sees_it(app):
     version = DatabaseVersion("tenants")
-    before = version.read()
-    assert version.bump() == before + 1
-    assert DatabaseVersion("tenants").read() == before + 1
+    first = version.bump()
+    assert DatabaseVersion("tenants").read() == first
+    assert version.bump() == first + 1
+    assert DatabaseVersion("tenants").read() == first + 1
 
 
 def test_bump_recreates_a_missing_row_instead_of_failing_silently(app):
