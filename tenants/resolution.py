@@ -59,7 +59,7 @@ def resolve_request_tenant():  # type: ignore[no-untyped-def]
         if not platform_view and endpoint != "portal.index":
             abort(404)
         return None
-    tenant = app.extensions["foyer.tenant_cache"].get(host, _load_snapshot)
+    tenant = tenant_for_host(host)
     if tenant is None or platform_view:
         abort(404)
     context.tenant = tenant

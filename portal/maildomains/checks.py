@@ -112,6 +112,11 @@ def _temporary(name: str, found: Lookup) -> RecordCheck:
     )
 
 
+def _lookups_failed(name: str, found: Lookup) -> RecordCheck:
+    """checkdmarc's own lookups (includes, redirects) timed out or got SERVFAIL."""
+    return _temporary(name, Lookup(found.outcome, detail="timeout or SERVFAIL"))
+
+
 def _txt(found: Lookup) -> list[str]:
     return [txt_value(record) for record in found.records]
 
@@ -202,12 +207,12 @@ def check_spf(
         ), record
     except cd_spf.SPFError as exc:
         if tracking.temporary:
-            return _temporary(domain, Lookup(found.outcome, detail="timeout or SERVFAIL")), None
+            return _lookups_failed(domain, found), None
         return RecordCheck(RecordStatus.INVALID, f"Your SPF record is invalid: {exc}"), record
     if _includes(parsed.get("parsed", {}), spf_include(config)):
         return RecordCheck(RecordStatus.OK), record
     if tracking.temporary:
-        return _temporary(domain, Lookup(found.outcome, detail="timeout or SERVFAIL")), None
+        return _lookups_failed(domain, found), None
     reason = f"Your SPF record does not include include:{spf_include(config)}."
     return RecordCheck(RecordStatus.INVALID, reason), record
 
@@ -252,7 +257,7 @@ def check_dmarc(
         )
     except cd_dmarc.DMARCError as exc:
         if tracking.temporary:
-            return _temporary(name, Lookup(found.outcome, detail="timeout or SERVFAIL")), None
+            return _lookups_failed(name, found), None
         return RecordCheck(RecordStatus.INVALID, f"The DMARC record is malformed: {exc}"), record
     policy = str(parsed["tags"]["p"]["value"]).lower()
     if policy in ("reject", "quarantine") and not dkim_ok:

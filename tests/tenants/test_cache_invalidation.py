@@ -22,7 +22,7 @@ from admin.provisioning import set_tenant_status
 from portal.extensions import db
 from tenants.models import Domain, DomainStatus, Tenant, TenantStatus
 from tenants.resolution import forget_tenants
-from tests.fixtures.services import ROOT, worker_env
+from tests.fixtures.services import ROOT, stop_processes, worker_env
 from tests.fixtures.smtp import free_port
 
 HOST = "acme.foyer.example"
@@ -89,13 +89,7 @@ def web_process(tmp_path: Path) -> Iterator[Callable[..., int]]:
             time.sleep(0.1)
 
     yield start
-    for process in processes:
-        process.terminate()
-    for process in processes:
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    stop_processes(processes)
 
 
 @pytest.fixture(params=["redis", "database"])
