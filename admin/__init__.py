@@ -1,19 +1,41 @@
+"""Interface: the firm staff's dashboard (`/admin/…` on tenant hosts) and the operator console
+(`/operator/…` on the platform host), plus the `foyer` commands for operators. Views parse
+input, check who may act and call domain services; they own no business rules.
+
+Templates are plain names under `admin/templates/admin/` (never themed), statics under
+`admin/static/`, both served through the `admin` blueprint below.
+"""
+
 from __future__ import annotations
 
-from flask import Flask
+from flask import Blueprint, Flask
+
+from admin import cli
+from admin.views import branding, clients, domains, firm, mail_domains, modules, operator, settings
+
+assets = Blueprint(
+    "admin",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/admin/static",
+)
+
+BLUEPRINTS: tuple[Blueprint, ...] = (
+    assets,
+    operator.bp,
+    firm.bp,
+    clients.bp,
+    settings.bp,
+    domains.bp,
+    mail_domains.bp,
+    branding.bp,
+    modules.bp,
+)
 
 
 def init_app(app: Flask) -> None:
-    from admin import cli, clients_views, domain_views, firm_views, operator_views, settings_views
-
-    for module in (operator_views, firm_views, clients_views, settings_views, domain_views):
-        app.register_blueprint(module.bp)
-    from admin import mail_domain_views
-
-    app.register_blueprint(mail_domain_views.bp)
-    from admin import branding_views, module_views
-
-    app.register_blueprint(branding_views.bp)
-    app.register_blueprint(module_views.bp)
+    for bp in BLUEPRINTS:
+        app.register_blueprint(bp)
     for command in cli.COMMANDS:
         app.cli.add_command(command)

@@ -28,7 +28,7 @@ def _require(
 
 
 operator_required = _require("operator", "operator.sign_in")
-staff_required = _require("staff", "firm.sign_in")
+staff_required = _require("staff", "admin_firm.sign_in")
 
 
 def settings_permission_required(view: Callable[..., Any]) -> Callable[..., Any]:

@@ -15,8 +15,8 @@ from admin.provisioning import (
     provision_tenant,
     set_tenant_status,
 )
-from portal.emails import InvalidEmail
-from portal.extensions import db
+from portal.core.emails import InvalidEmail
+from portal.core.extensions import db
 from tenants.models import Tenant, TenantStatus
 from tenants.resolution import canonical_host, forget_tenants
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from admin.provisioning import provision_tenant
 from portal.auth.models import Operator, StaffMember, StaffRole
 from portal.auth.passwords import hash_password
-from portal.extensions import db
+from portal.core.extensions import db
 from tenants.models import Tenant
 from tenants.resolution import forget_tenants
 

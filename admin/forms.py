@@ -1,18 +1,22 @@
+"""The staff and operator forms (WTForms with CSRF). Input rules beyond the field checks live in
+the services, which raise `UserError`."""
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import BooleanField, EmailField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange
+from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, Regexp
+
+from portal.branding.colors import HEX_COLOR
+from themes.registry import THEMES
 
 
 class CreateTenantForm(FlaskForm):
     slug = StringField("Slug", validators=[InputRequired(), Length(max=64)])
     name = StringField("Firm name", validators=[InputRequired(), Length(max=120)])
     owner_email = EmailField("Owner email", validators=[InputRequired(), Length(max=320)])
-
-
-MESSAGE_HINT = "Optional. Shown in the invitation email, as plain text."
 
 
 class NewClientForm(FlaskForm):
@@ -102,3 +106,44 @@ class MailDomainForm(FlaskForm):
     )
     display_name = StringField("Display name", validators=[InputRequired(), Length(max=120)])
     reply_to = EmailField("Reply-to address", validators=[Length(max=320)])
+
+
+COLOR_MESSAGE = "Enter a colour as # followed by six hex digits, for example #1f4e79."
+
+
+def _colour(label: str) -> StringField:
+    return StringField(
+        label,
+        validators=[InputRequired(message=COLOR_MESSAGE), Regexp(HEX_COLOR, message=COLOR_MESSAGE)],
+    )
+
+
+class BrandingForm(FlaskForm):
+    theme = SelectField("Theme", choices=[SelectChoice(t.key, t.label) for t in THEMES.values()])
+    brand_color = _colour("Brand colour")
+    accent_color = _colour("Accent colour")
+    portal_name = StringField("Portal name", validators=[Length(max=120)])
+    support_email = EmailField("Support email", validators=[Optional(), Length(max=320), Email()])
+    logo = FileField("Logo")
+    login_image = FileField("Sign-in page image")
+    favicon = FileField("Favicon")
+    remove_logo = BooleanField("Remove the logo")
+    remove_login_image = BooleanField("Remove the sign-in image")
+    remove_favicon = BooleanField("Remove the favicon")
+    preview_page = SelectField(
+        "Preview page",
+        choices=[SelectChoice("sign-in", "Sign-in page"), SelectChoice("home", "Client home")],
+        validate_choice=False,
+    )
+
+
+class LinkForm(FlaskForm):
+    title = StringField("Title", validators=[InputRequired(), Length(max=60)])
+    url = StringField("Web address (http or https)", validators=[InputRequired()])
+    mode = SelectField(
+        "Opens",
+        choices=[
+            SelectChoice("tab", "In a new tab"),
+            SelectChoice("embed", "Inside the portal (embedded)"),
+        ],
+    )

@@ -11,11 +11,12 @@ from sqlalchemy import select
 from portal.auth.models import Operator, StaffInvitation, StaffMember, StaffRole
 from portal.auth.passwords import hash_password, password_problem
 from portal.auth.tokens import new_token
-from portal.emails import normalize_email
-from portal.extensions import db
+from portal.core.database import utcnow
+from portal.core.emails import normalize_email
+from portal.core.extensions import db
 from portal.mail.compose import queue_email
 from tenants.context import tenant_url
-from tenants.models import Tenant, TenantStatus, utcnow
+from tenants.models import Tenant, TenantStatus
 from tenants.resolution import forget_tenants, snapshot_of
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,30}[a-z0-9])$")
@@ -94,7 +95,7 @@ def invite_staff(tenant: Tenant, staff: StaffMember) -> str:
         )
     )
     snapshot = snapshot_of(tenant)
-    link = tenant_url(snapshot.canonical_host, "firm.accept_invitation", token=raw)
+    link = tenant_url(snapshot.canonical_host, "admin_firm.accept_invitation", token=raw)
     queue_email(
         snapshot, staff.email, "staff_invitation", link=link, expiry_days=days, role=staff.role
     )

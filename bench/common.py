@@ -155,7 +155,7 @@ def migrate(url: str) -> None:
     from flask_migrate import upgrade
 
     from portal.app import create_app
-    from portal.extensions import db
+    from portal.core.extensions import db
 
     logging.getLogger("alembic").setLevel(logging.WARNING)
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench-migrations"})

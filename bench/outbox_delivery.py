@@ -248,7 +248,7 @@ def _run_workers(
 def _enqueue(url: str, prefix: str, port: int) -> int:
     from jobs.mail import enqueue_delivery
     from portal.app import create_app
-    from portal.extensions import db
+    from portal.core.extensions import db
 
     config = {"DATABASE_URL": url, "SECRET_KEY": SECRET_KEY, "REDIS_URL": common.REDIS_URL}
     config |= {"REDIS_KEY_PREFIX": prefix, "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": port}

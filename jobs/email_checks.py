@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 from jobs.context import job
 from jobs.dns import Lookup, lookup, make_resolver
 from portal.clients.models import Contact
-from portal.extensions import db
+from portal.core.extensions import db
 
 log = logging.getLogger(__name__)
 NO_MAIL_SERVER = "No mail server for {domain}"

@@ -10,8 +10,9 @@ from jobs.context import job
 from portal.clients.directory import enable_login_for_accounts
 from portal.clients.invitations import send_invitation
 from portal.clients.models import BulkInvite
-from portal.extensions import db
-from tenants.models import Tenant, utcnow
+from portal.core.database import utcnow
+from portal.core.extensions import db
+from tenants.models import Tenant
 
 CHUNK = 200
 

@@ -16,11 +16,12 @@ from sqlalchemy import select
 from jobs import enqueue
 from jobs.context import job
 from portal.clients.notify import notify_managers
-from portal.extensions import db
+from portal.core.database import utcnow
+from portal.core.extensions import db
 from portal.maildomains.checks import check_domain
 from portal.maildomains.models import MailDomain, MailDomainStatus, RecordStatus
 from portal.maildomains.service import apply_check, facts_of, next_check_delay
-from tenants.models import Tenant, utcnow
+from tenants.models import Tenant
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from jobs import enqueue, recurring_job_id
 from jobs.context import job
-from portal.extensions import db
+from portal.core.extensions import db
 from portal.signup.service import purge_unverified
 from tenants.models import Tenant
 

@@ -19,7 +19,8 @@ from sqlalchemy import select
 from jobs import enqueue
 from jobs.context import job
 from jobs.dns import lookup, make_resolver, txt_value
-from portal.extensions import db
+from portal.core.database import utcnow
+from portal.core.extensions import db
 from tenants.domains import (
     challenge_name,
     cname_target,
@@ -28,7 +29,7 @@ from tenants.domains import (
     mark_verified,
     platform_addresses,
 )
-from tenants.models import Domain, DomainStatus, Tenant, utcnow
+from tenants.models import Domain, DomainStatus, Tenant
 from tenants.resolution import forget_tenants
 
 log = logging.getLogger(__name__)

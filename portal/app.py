@@ -1,28 +1,22 @@
+"""The application factory: the one place that puts every package together, in order."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
-from flask import Flask, render_template
+from flask import Flask
 
 import admin
 import jobs
 import tenants
 import themes
-from portal import (
-    branding,
-    database,  # noqa: F401  (registers the SQLite connection settings)
-    health,
-    http,
-    modules,
-    ratelimit,
-    redis_store,
-    storage,
-    views,
-)
+from portal import web
 from portal.auth import principals
-from portal.config import load_config
-from portal.extensions import csrf, db, mail, migrate
+from portal.core import database, errors, http, ratelimit, redis_store, storage
+from portal.core.config import load_config
+from portal.core.extensions import csrf, db, mail, migrate
 from themes.loader import ThemedEnvironment
 
 
@@ -53,29 +47,21 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     principals.init_app(app)
     for package in (
+        database,
         redis_store,
         http,
         ratelimit,
+        errors,
         tenants,
         themes,
         storage,
-        branding,
         jobs,
-        views,
-        modules,
+        web,
         admin,
     ):
         package.init_app(app)
-    app.register_blueprint(health.bp)
-    app.register_error_handler(404, _not_found)
     return app
 
 
-def _not_found(_error: Exception):  # type: ignore[no-untyped-def]
-    return render_template("errors/404.html"), 404
-
-
 def _migrations_dir() -> str:
-    from pathlib import Path
-
     return str(Path(__file__).resolve().parent.parent / "migrations")

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
-from portal.extensions import db
+from portal.core.extensions import db
 from tenants.models import CacheVersion
 from tenants.snapshot import TenantSnapshot
 

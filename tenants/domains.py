@@ -14,9 +14,10 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import select
 
-from portal.extensions import db
+from portal.core.database import utcnow
+from portal.core.extensions import db
 from tenants.hosts import normalize_host
-from tenants.models import Domain, DomainStatus, Tenant, utcnow
+from tenants.models import Domain, DomainStatus, Tenant
 from tenants.resolution import platform_host_for
 
 CHALLENGE_PREFIX = "_foyer-challenge"

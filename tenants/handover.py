@@ -19,8 +19,9 @@ from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
-from portal.extensions import db
-from tenants.models import HostHandover, utcnow
+from portal.core.database import utcnow
+from portal.core.extensions import db
+from tenants.models import HostHandover
 
 PARAM = "foyer_handover"
 MAX_AGE = 60

@@ -1,16 +1,13 @@
 from __future__ import annotations
 
 import enum
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.extensions import db
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
+from portal.core.database import utcnow
+from portal.core.extensions import db
 
 
 class TenantStatus(enum.StrEnum):
@@ -46,7 +43,7 @@ class Tenant(db.Model):
     allow_duplicate_contacts: Mapped[bool] = mapped_column(default=False)
     notify_on_signup: Mapped[bool] = mapped_column(default=True)
     unverified_purge_days: Mapped[int] = mapped_column(default=7)
-    # Branding: validated values only (see portal/branding); image keys point into portal.storage.
+    # Branding: validated values only (see portal/branding); image keys name stored files.
     brand_color: Mapped[str] = mapped_column(String(7), default="#1f4e79")
     accent_color: Mapped[str] = mapped_column(String(7), default="#e8eef5")
     portal_name: Mapped[str] = mapped_column(String(120), default="")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, abort, current_app, g, request
 from sqlalchemy import select
 
-from portal.extensions import db
+from portal.core.extensions import db
 from tenants import handover
 from tenants.cache import DatabaseVersion, RedisVersion, SharedVersion, TenantCache
 from tenants.hosts import normalize_host
@@ -56,7 +56,7 @@ def resolve_request_tenant():  # type: ignore[no-untyped-def]
     platform_view = endpoint.rpartition(".")[0] in PLATFORM_BLUEPRINTS
     if host in app.config["PLATFORM_HOSTS"]:
         context.tenant = None
-        if not platform_view and endpoint != "portal.index":
+        if not platform_view and endpoint != "home.index":
             abort(404)
         return None
     tenant = tenant_for_host(host)

@@ -17,8 +17,8 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.auth.models import Operator, StaffMember
-from portal.config import CONTRACT_NAMES
-from portal.extensions import db
+from portal.core.config import CONTRACT_NAMES
+from portal.core.extensions import db
 from portal.mail.models import OutboxMessage
 from tenants.models import Tenant
 from tests.fixtures.services import ROOT

@@ -30,7 +30,7 @@ def empty_database_url(db_backend, tmp_path):  # type: ignore[no-untyped-def]
 
 
 def test_upgrade_from_the_first_revision_keeps_tenants(empty_database_url):
-    from portal.extensions import db
+    from portal.core.extensions import db
 
     app = create_app({"DATABASE_URL": empty_database_url, "SECRET_KEY": "x", "TESTING": True})
     with app.app_context():

@@ -14,7 +14,7 @@ from flask import Flask, g, session
 from flask_login import login_user, logout_user
 
 from portal.auth.tokens import new_nonce
-from portal.extensions import db, login_manager
+from portal.core.extensions import db, login_manager
 
 
 class Principal(Protocol):

@@ -13,10 +13,10 @@ from portal.auth.forms import SignInForm
 from portal.auth.passwords import verify_password
 from portal.auth.principals import sign_in
 from portal.auth.redirects import safe_next
-from portal.emails import lookup_email
-from portal.extensions import db
-from portal.ratelimit import enforce
-from tenants.models import utcnow
+from portal.core.database import utcnow
+from portal.core.emails import lookup_email
+from portal.core.extensions import db
+from portal.core.ratelimit import enforce
 
 log = logging.getLogger("foyer.auth")
 T = TypeVar("T")

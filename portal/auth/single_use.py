@@ -6,8 +6,8 @@ from typing import Any
 
 from sqlalchemy import update
 
-from portal.extensions import db
-from tenants.models import utcnow
+from portal.core.database import utcnow
+from portal.core.extensions import db
 
 
 def consume_once(model: Any, row: Any, stamp: str, *also_unset: str) -> bool:

@@ -1,4 +1,4 @@
-"""Tenant branding as template data: colours become CSS custom properties, images URLs.
+"""Domain: tenant branding as template data: colours become CSS custom properties, images URLs.
 
 Every value reaching a template is validated here again (defence in depth): a colour that is
 not `#rrggbb` falls back to the default, image keys are server-generated names.
@@ -10,19 +10,15 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, Flask, abort, g, url_for
+from flask import url_for
 
 from portal.branding.colors import is_hex_color, text_on
-from portal.storage import storage
 from tenants.context import tenant_url
 
 DEFAULT_BRAND = "#1f4e79"
 DEFAULT_ACCENT = "#e8eef5"
 IMAGE_KINDS = ("logo", "login", "favicon")
-_IMAGE_NAME = re.compile(r"^(logo|login|favicon)-[0-9a-f]{64}\.png$")
-IMMUTABLE = "public, max-age=31536000, immutable"
-
-bp = Blueprint("branding", __name__)
+IMAGE_NAME = re.compile(r"^(logo|login|favicon)-[0-9a-f]{64}\.png$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +58,7 @@ def branding(tenant: Any, external: bool = False) -> Branding:
     accent = accent if is_hex_color(accent) else DEFAULT_ACCENT
 
     def url(name: str) -> str:
-        if not name or not _IMAGE_NAME.match(name):
+        if not name or not IMAGE_NAME.match(name):
             return ""
         if external:
             host = getattr(tenant, "canonical_host", "")
@@ -80,36 +76,3 @@ def branding(tenant: Any, external: bool = False) -> Branding:
         login_image_url=url(getattr(tenant, "login_image_key", "")),
         favicon_url=url(getattr(tenant, "favicon_key", "")),
     )
-
-
-def _page_branding() -> dict[str, Any]:
-    tenant = g.get("brand_tenant") or g.get("tenant")
-    return {"brand": branding(tenant)} if tenant is not None else {}
-
-
-@bp.get("/_brand/<name>")
-def image(name: str):  # type: ignore[no-untyped-def]
-    """A tenant's image, only on its own hosts; the content hash in the name makes it immutable."""
-    tenant = g.get("tenant")
-    if tenant is None or not _IMAGE_NAME.match(name):
-        abort(404)
-    data = storage().get(image_key(tenant.id, name))
-    if data is None:
-        abort(404)
-    return (
-        data,
-        200,
-        {
-            "Content-Type": "image/png",
-            "Cache-Control": IMMUTABLE,
-            "X-Content-Type-Options": "nosniff",
-            "Content-Disposition": f'inline; filename="{name}"',
-            "Content-Security-Policy": "default-src 'none'; sandbox",
-        },
-    )
-
-
-def init_app(app: Flask) -> None:
-    app.register_blueprint(bp)
-    app.jinja_env.globals["branding"] = branding
-    app.context_processor(_page_branding)

@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 from portal.clients.invitations import cancel_invitation, latest_invitation
 from portal.clients.models import AccountContact, ClientAccount, Contact, Invitation
 from portal.clients.status import AccountStatus, ContactStatus, account_status, contact_status
-from portal.emails import normalize_email
-from portal.extensions import db
+from portal.core.emails import normalize_email
+from portal.core.extensions import db
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _EMAIL_SET = "foyer.clients.email_set"

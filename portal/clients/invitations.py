@@ -21,10 +21,11 @@ from sqlalchemy import select
 from portal.auth.single_use import consume_once
 from portal.auth.tokens import hash_token
 from portal.clients.models import Contact, Invitation
-from portal.extensions import db
+from portal.core.database import utcnow
+from portal.core.extensions import db
 from portal.mail.compose import queue_email
 from tenants.context import tenant_url
-from tenants.models import Tenant, utcnow
+from tenants.models import Tenant
 from tenants.resolution import snapshot_of
 
 log = logging.getLogger("foyer.invitations")

@@ -8,8 +8,8 @@ from sqlalchemy import ForeignKey, ForeignKeyConstraint, Index, String, Text, Un
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.auth.principals import register_principal
-from portal.extensions import db
-from tenants.models import utcnow
+from portal.core.database import utcnow
+from portal.core.extensions import db
 
 
 class ClientAccount(db.Model):

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select
 
 from portal.auth.models import StaffMember, StaffRole
-from portal.extensions import db
+from portal.core.extensions import db
 from portal.mail.compose import queue_email
 from tenants.models import Tenant
 from tenants.resolution import snapshot_of

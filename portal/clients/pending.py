@@ -10,8 +10,8 @@ from sqlalchemy import and_, select
 from portal.clients.invitations import latest_invitation
 from portal.clients.models import AccountContact, ClientAccount, Contact, Invitation
 from portal.clients.status import invitation_expired
-from portal.emails import InvalidEmail, normalize_email
-from portal.extensions import db
+from portal.core.emails import InvalidEmail, normalize_email
+from portal.core.extensions import db
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 
 from portal.clients.models import Contact, Invitation
-from tenants.models import utcnow
+from portal.core.database import utcnow
 
 
 class ContactStatus(enum.StrEnum):

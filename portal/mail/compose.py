@@ -10,7 +10,7 @@ from flask import render_template
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from portal.extensions import db
+from portal.core.extensions import db
 from portal.mail.models import OutboxMessage
 from portal.maildomains.sending import sender_for
 from tenants.snapshot import TenantSnapshot

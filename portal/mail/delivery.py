@@ -15,11 +15,11 @@ from flask import current_app
 from flask_mail import Connection, Message
 from sqlalchemy import Row, or_, select, update
 
-from portal.extensions import db
+from portal.core.database import utcnow
+from portal.core.extensions import db
 from portal.mail.models import OutboxMessage, OutboxStatus
 from portal.maildomains.keys import KeyDecryptionError
 from portal.maildomains.sending import SigningKey, sign, signing_key_for
-from tenants.models import utcnow
 
 
 @dataclass

@@ -14,7 +14,7 @@ import dkim
 from flask import current_app
 from sqlalchemy import select
 
-from portal.extensions import db
+from portal.core.extensions import db
 from portal.maildomains.keys import decrypt_private_key
 from portal.maildomains.models import MailDomain, MailDomainStatus
 from portal.maildomains.records import RETURN_PATH_LABEL

@@ -11,13 +11,13 @@ import idna
 from flask import current_app
 from sqlalchemy import delete, select
 
-from portal.emails import InvalidEmail, normalize_email
-from portal.extensions import db
+from portal.core.database import utcnow
+from portal.core.emails import InvalidEmail, normalize_email
+from portal.core.extensions import db
 from portal.maildomains.checks import RECORD_KEYS, CheckResult, DomainFacts
 from portal.maildomains.keys import encrypt_private_key, generate_key_pair
 from portal.maildomains.models import MailDomain, MailDomainCheck, MailDomainStatus, RecordStatus
 from tenants.hosts import is_valid_hostname
-from tenants.models import utcnow
 
 _LOCAL_PART = re.compile(r"^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")

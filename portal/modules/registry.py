@@ -1,14 +1,12 @@
-"""The module registry's building blocks: a spec per module and a guarded blueprint helper.
+"""The client portal's modules as data: one spec per module, in one greppable tuple.
 
-A new module is one package `portal/modules/<key>/` (SPEC + views.bp) plus one line in
-`portal/modules/__init__.py::ALL_MODULES`.
+A new module is one spec here, one blueprint in `portal/web/modules/<key>.py` and one line in
+`portal/web/modules/__init__.py::BLUEPRINTS`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from flask import Blueprint, abort, g
 
 # The bundled icon set: themes/default/static/icons/<name>.svg
 ICONS: tuple[str, ...] = (
@@ -36,20 +34,62 @@ class ModuleSpec:
     icon: str
     order: int
     endpoint: str
-    blueprint: Blueprint
     empty_text: str = "Nothing here yet."
 
 
-def module_blueprint(key: str, import_name: str) -> Blueprint:
-    """The module's blueprint, created at import time with its 404 guard attached."""
-    bp = Blueprint(key, import_name, url_prefix=f"/{key}")
-
-    @bp.before_request
-    def _guard() -> None:
-        from portal.modules.service import is_enabled
-
-        tenant = g.get("tenant")
-        if tenant is None or not is_enabled(tenant.id, key):
-            abort(404)
-
-    return bp
+ALL_MODULES: tuple[ModuleSpec, ...] = (
+    ModuleSpec(
+        key="messages",
+        title="Messages",
+        icon="chat",
+        order=10,
+        endpoint="messages.index",
+        empty_text=(
+            "No messages with {account} yet. "
+            "When your advisor writes, the conversation appears here."
+        ),
+    ),
+    ModuleSpec(
+        key="requests",
+        title="Requests",
+        icon="inbox",
+        order=20,
+        endpoint="requests.index",
+        empty_text=(
+            "No open requests for {account}. "
+            "Document and information requests from your advisor appear here."
+        ),
+    ),
+    ModuleSpec(
+        key="files",
+        title="Files",
+        icon="folder",
+        order=30,
+        endpoint="files.index",
+        empty_text="No files shared with {account} yet.",
+    ),
+    ModuleSpec(
+        key="invoices",
+        title="Invoices",
+        icon="receipt",
+        order=40,
+        endpoint="invoices.index",
+        empty_text="No invoices for {account}.",
+    ),
+    ModuleSpec(
+        key="help",
+        title="Help",
+        icon="help",
+        order=50,
+        endpoint="help.index",
+        empty_text="No help articles have been published yet.",
+    ),
+    ModuleSpec(
+        key="links",
+        title="Links",
+        icon="link",
+        order=60,
+        endpoint="links.index",
+        empty_text="No links have been added yet.",
+    ),
+)

@@ -6,12 +6,12 @@ import ipaddress
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from flask import g, request, url_for
+from flask import g
 from sqlalchemy import select
 
-from portal.extensions import db
+from portal.core.extensions import db
 from portal.modules.models import ModuleLink, TenantModule
-from portal.modules.registry import ICONS, ModuleSpec
+from portal.modules.registry import ALL_MODULES, ICONS, ModuleSpec
 
 LINK_MODES = ("tab", "embed")
 
@@ -27,22 +27,6 @@ class TenantModuleView:
     @property
     def key(self) -> str:
         return self.spec.key
-
-
-@dataclass(frozen=True, slots=True)
-class NavItem:
-    key: str
-    title: str
-    icon: str
-    url: str
-    external: bool = False
-    current: bool = False
-
-
-def _all_specs() -> tuple[ModuleSpec, ...]:
-    from portal.modules import ALL_MODULES
-
-    return ALL_MODULES
 
 
 def _overrides(tenant_id: int) -> dict[str, TenantModule]:
@@ -61,7 +45,7 @@ def tenant_modules(tenant_id: int) -> list[TenantModuleView]:
     """Every registry module with the tenant's overrides, in the tenant's order."""
     overrides = _overrides(tenant_id)
     views = []
-    for spec in _all_specs():
+    for spec in ALL_MODULES:
         row = overrides.get(spec.key)
         icon = row.icon if row is not None and row.icon in ICONS else spec.icon
         views.append(
@@ -93,31 +77,6 @@ def links_of(tenant_id: int) -> list[ModuleLink]:
             .order_by(ModuleLink.position, ModuleLink.id)
         )
     )
-
-
-def nav_items(tenant_id: int) -> list[NavItem]:
-    """The client's navigation: Home, then enabled modules; the link module adds its entries."""
-    current = request.blueprint if request else None
-    items = [NavItem("home", "Home", "home", url_for("portal.index"), current=current == "portal")]
-    for module in tenant_modules(tenant_id):
-        if not module.enabled:
-            continue
-        if module.key == "links":
-            for link in links_of(tenant_id):
-                external = link.mode != "embed"
-                url = link.url if external else url_for("links.show", link_id=link.id)
-                items.append(NavItem(f"link-{link.id}", link.title, module.icon, url, external))
-            continue
-        items.append(
-            NavItem(
-                module.key,
-                module.title,
-                module.icon,
-                url_for(module.spec.endpoint),
-                current=current == module.key,
-            )
-        )
-    return items
 
 
 def save_order(tenant_id: int, keys: list[str]) -> None:

@@ -13,11 +13,12 @@ from portal.auth.passwords import hash_password, verify_password
 from portal.auth.single_use import consume_once
 from portal.auth.tokens import hash_token, new_token
 from portal.clients.models import Contact
-from portal.extensions import db
+from portal.core.database import utcnow
+from portal.core.extensions import db
 from portal.mail.compose import queue_email
 from portal.signup.models import SignupCode
 from tenants.context import tenant_url
-from tenants.models import Tenant, utcnow
+from tenants.models import Tenant
 from tenants.resolution import snapshot_of
 
 CODE_LIFETIME = timedelta(minutes=15)

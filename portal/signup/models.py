@@ -5,8 +5,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, ForeignKeyConstraint, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.extensions import db
-from tenants.models import utcnow
+from portal.core.database import utcnow
+from portal.core.extensions import db
 
 
 class SignupCode(db.Model):

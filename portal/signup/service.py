@@ -16,13 +16,14 @@ from portal.clients.models import (
     PasswordReset,
 )
 from portal.clients.notify import notify_managers
-from portal.extensions import db
+from portal.core.database import utcnow
+from portal.core.extensions import db
 from portal.mail.compose import queue_email
 from portal.signup.codes import issue_code
 from portal.signup.disposable import is_disposable
 from portal.signup.models import SignupCode
 from tenants.context import tenant_url
-from tenants.models import Tenant, utcnow
+from tenants.models import Tenant
 from tenants.resolution import snapshot_of
 
 

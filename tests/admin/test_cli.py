@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.auth.models import Operator, StaffMember
-from portal.extensions import db
+from portal.core.extensions import db
 from portal.mail.models import OutboxMessage
 from tenants.models import Tenant
 from tests.fixtures.services import ROOT, worker_env

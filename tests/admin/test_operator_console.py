@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.auth.models import StaffMember
-from portal.extensions import db
+from portal.core.extensions import db
 from portal.mail.models import OutboxMessage
 from tenants.models import Domain, Tenant
 from tests.fixtures.tenants import OPERATOR_PASSWORD, csrf_from

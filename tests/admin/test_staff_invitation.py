@@ -11,8 +11,9 @@ from sqlalchemy import select, update
 
 from admin.provisioning import invite_staff, provision_tenant
 from portal.auth.models import StaffInvitation, StaffMember
-from portal.extensions import db
-from tenants.models import Domain, DomainStatus, Tenant, utcnow
+from portal.core.database import utcnow
+from portal.core.extensions import db
+from tenants.models import Domain, DomainStatus, Tenant
 from tenants.resolution import forget_tenants
 from tests.fixtures.smtp import html_of, text_of
 from tests.fixtures.tenants import OPERATOR_PASSWORD

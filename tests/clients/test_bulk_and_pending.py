@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, insert, select
 
 from portal.clients.models import AccountContact, ClientAccount, Contact, Invitation
-from portal.extensions import db
+from portal.core.extensions import db
 from tests.fixtures.smtp import text_of
 
 

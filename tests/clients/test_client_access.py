@@ -8,8 +8,8 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from portal.clients.models import ClientAccount, Contact, PasswordReset
-from portal.extensions import db
-from tenants.models import utcnow
+from portal.core.database import utcnow
+from portal.core.extensions import db
 from tests.fixtures.people import CLIENT_PASSWORD, invite_link_in, tenant_host
 from tests.fixtures.smtp import text_of
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from jobs.email_checks import check_contact_email
 from portal.clients.models import Contact
-from portal.extensions import db
+from portal.core.extensions import db
 
 DOMAIN = "client.example"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from portal.clients.models import Contact, Invitation
-from portal.extensions import db
+from portal.core.extensions import db
 from tenants.models import Tenant
 from tenants.resolution import forget_tenants
 from tests.fixtures.people import CLIENT_PASSWORD, invite_link_in, tenant_host

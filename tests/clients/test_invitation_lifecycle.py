@@ -7,8 +7,9 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from portal.clients.models import Contact, Invitation
-from portal.extensions import db
-from tenants.models import Tenant, utcnow
+from portal.core.database import utcnow
+from portal.core.extensions import db
+from tenants.models import Tenant
 from tenants.resolution import forget_tenants
 from tests.fixtures.people import invite_link_in, tenant_host
 from tests.fixtures.smtp import text_of

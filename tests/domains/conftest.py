@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from portal.extensions import db
+from portal.core.extensions import db
 from tenants.models import Domain, DomainStatus
 
 PLATFORM_IPV4 = "203.0.113.10"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from portal.extensions import db
+from portal.core.extensions import db
 from tenants.domains import DomainError, claim_domain, records_for
 from tenants.models import Domain
 from tests.domains.conftest import CNAME_TARGET, HOST, PLATFORM_IPV4, PLATFORM_IPV6, make_verified

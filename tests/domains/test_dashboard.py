@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from portal.extensions import db
+from portal.core.extensions import db
 from tenants.models import Domain, DomainStatus
 from tests.domains.conftest import HOST, publish
 

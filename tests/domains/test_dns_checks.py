@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from jobs.web_domains import check_web_domain, next_delay
-from portal.extensions import db
+from portal.core.database import utcnow
+from portal.core.extensions import db
 from tenants.models import Domain, DomainStatus
 from tests.domains.conftest import HOST, PLATFORM_IPV4, make_verified, publish
 from tests.fixtures.smtp import text_of
@@ -172,8 +173,6 @@ def test_back_off_minutes_first_then_hourly_and_daily_once_verified():
 
 def test_a_week_of_temporary_failures_gives_up(claim, dns):
     from datetime import timedelta
-
-    from tenants.models import utcnow
 
     domain = claim()
     domain.checks_until = utcnow() - timedelta(seconds=1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
-from portal.extensions import db
+from portal.core.extensions import db
 from tenants.handover import PARAM
 from tenants.models import Domain
 from tests.domains.conftest import HOST, make_verified

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from portal.extensions import db
+from portal.core.extensions import db
 from tenants.models import Domain
 from tenants.resolution import forget_tenants
 from tests.domains.conftest import HOST, make_verified

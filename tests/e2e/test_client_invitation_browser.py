@@ -8,7 +8,7 @@ import pytest
 
 from portal.auth.models import StaffMember
 from portal.auth.passwords import hash_password
-from portal.extensions import db
+from portal.core.extensions import db
 from tests.fixtures.smtp import text_of
 
 pytestmark = pytest.mark.browser

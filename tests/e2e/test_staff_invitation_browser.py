@@ -7,7 +7,7 @@ import re
 import pytest
 
 from admin.provisioning import provision_tenant
-from portal.extensions import db
+from portal.core.extensions import db
 from tenants.resolution import forget_tenants
 from tests.fixtures.smtp import text_of
 

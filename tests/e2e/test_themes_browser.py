@@ -11,7 +11,7 @@ from PIL import Image, ImageDraw
 
 from portal.branding import image_key, image_name
 from portal.branding.images import clean_image
-from portal.storage import storage
+from portal.core.storage import storage
 from tests.fixtures.people import CLIENT_PASSWORD, sign_in_staff
 from tests.fixtures.smtp import text_of
 from tests.themes.helpers import update_tenant

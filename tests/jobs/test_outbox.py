@@ -14,10 +14,10 @@ from sqlalchemy import func, select
 
 import jobs
 from jobs.mail import deliver_outbox, enqueue_delivery, sweep_outbox
-from portal.extensions import db
+from portal.core.database import utcnow
+from portal.core.extensions import db
 from portal.mail.compose import queue_email
 from portal.mail.models import OutboxMessage, OutboxStatus
-from tenants.models import utcnow
 from tenants.resolution import snapshot_of
 from tests.fixtures.services import REDIS_URL
 from tests.fixtures.smtp import SmtpServer, text_of

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from portal.extensions import db
+from portal.core.extensions import db
 from portal.maildomains.models import MailDomain
 from portal.maildomains.service import add_domain as create_domain
 from tests.maildomains.conftest import DOMAIN, domain_row, publish

@@ -9,9 +9,10 @@ import pytest
 from sqlalchemy import func, select, update
 
 from portal.clients.models import Contact
-from portal.extensions import db
+from portal.core.database import utcnow
+from portal.core.extensions import db
 from portal.signup.models import SignupCode
-from tenants.models import Tenant, utcnow
+from tenants.models import Tenant
 from tenants.resolution import forget_tenants
 from tests.fixtures.people import tenant_host
 from tests.fixtures.smtp import text_of

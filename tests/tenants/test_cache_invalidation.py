@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import update
 
 from admin.provisioning import set_tenant_status
-from portal.extensions import db
+from portal.core.extensions import db
 from tenants.models import Domain, DomainStatus, Tenant, TenantStatus
 from tenants.resolution import forget_tenants
 from tests.fixtures.services import ROOT, stop_processes, worker_env

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import delete
 
-from portal.extensions import db
+from portal.core.extensions import db
 from tenants.cache import DatabaseVersion
 from tenants.models import CacheVersion
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import event
 
-from portal.extensions import db
+from portal.core.extensions import db
 from tenants.hosts import normalize_host
 from tenants.models import Domain, DomainStatus
 from tenants.resolution import forget_tenants

@@ -6,7 +6,7 @@ import io
 
 from PIL import Image
 
-from portal.extensions import db
+from portal.core.extensions import db
 from tenants.models import Tenant
 from tenants.resolution import forget_tenants
 

@@ -8,7 +8,7 @@ import re
 from sqlalchemy import select
 
 from portal.branding.colors import contrast_ratio, text_on
-from portal.extensions import db
+from portal.core.extensions import db
 from portal.mail.models import OutboxMessage
 from tenants.models import Tenant
 from tests.themes.helpers import BRANDING_PAGE, branding_data, png_bytes, update_tenant
@@ -95,7 +95,7 @@ def test_branding_applies_to_pages_and_emails(firm, tenant, portal, create_clien
 
 
 def test_replacing_and_removing_the_logo(firm, tenant, app):  # type: ignore[no-untyped-def]
-    from portal.storage import storage
+    from portal.core.storage import storage
 
     _upload_logo(firm)
     first = db.session.get(Tenant, tenant.id).logo_key

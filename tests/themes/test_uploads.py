@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from portal.branding.images import ImageRejected, clean_image
-from portal.extensions import db
+from portal.core.extensions import db
 from tenants.models import Tenant
 from tests.fixtures.tenants import csrf_from
 from tests.themes.helpers import BRANDING_PAGE, branding_data, png_bytes

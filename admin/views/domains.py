@@ -12,8 +12,9 @@ from admin.access import settings_permission_required
 from admin.forms import AddDomainForm, PrimaryHostForm
 from jobs import enqueue
 from jobs.web_domains import check_web_domain
-from portal.extensions import db
-from portal.ratelimit import hit
+from portal.core.database import utcnow
+from portal.core.extensions import db
+from portal.core.ratelimit import hit
 from tenants.context import current_tenant
 from tenants.domains import (
     DomainError,
@@ -23,10 +24,10 @@ from tenants.domains import (
     records_for,
     remove_domain,
 )
-from tenants.models import Domain, Tenant, utcnow
+from tenants.models import Domain, Tenant
 from tenants.resolution import forget_tenants
 
-bp = Blueprint("domains", __name__, url_prefix="/admin/settings/domains")
+bp = Blueprint("admin_domains", __name__, url_prefix="/admin/settings/domains")
 CHECK_COOLDOWN = timedelta(seconds=60)
 CHECKS_PER_TENANT = "30/hour"
 NO_PRIMARY = ""
@@ -69,7 +70,7 @@ def index():  # type: ignore[no-untyped-def]
             db.session.commit()
             enqueue(check_web_domain, tenant.id, domain.id)
             flash(f"{domain.host} added. Add the DNS records below; we check them for you.")
-            return redirect(url_for("domains.index", _anchor=f"domain-{domain.id}"))
+            return redirect(url_for("admin_domains.index", _anchor=f"domain-{domain.id}"))
     domains = db.session.scalars(
         select(Domain).where(Domain.tenant_id == tenant.id).order_by(Domain.created_at)
     ).all()
@@ -90,15 +91,15 @@ def check(domain_id: int):  # type: ignore[no-untyped-def]
     if domain.check_requested_at and now - domain.check_requested_at < CHECK_COOLDOWN:
         wait = int((CHECK_COOLDOWN - (now - domain.check_requested_at)).total_seconds()) + 1
         flash(f"{domain.host} was checked a moment ago; try again in {wait} s.")
-        return redirect(url_for("domains.index", _anchor=f"domain-{domain.id}"))
+        return redirect(url_for("admin_domains.index", _anchor=f"domain-{domain.id}"))
     if hit(CHECKS_PER_TENANT, "domain-check", current_tenant.id) is not None:
         flash("Too many DNS checks this hour; checks continue automatically in the background.")
-        return redirect(url_for("domains.index"))
+        return redirect(url_for("admin_domains.index"))
     domain.check_requested_at = now
     db.session.commit()
     enqueue(check_web_domain, current_tenant.id, domain.id)
     flash(f"Checking the DNS records of {domain.host}.")
-    return redirect(url_for("domains.index", _anchor=f"domain-{domain.id}"))
+    return redirect(url_for("admin_domains.index", _anchor=f"domain-{domain.id}"))
 
 
 @bp.post("/<int:domain_id>/remove")
@@ -110,7 +111,7 @@ def remove(domain_id: int):  # type: ignore[no-untyped-def]
     db.session.commit()
     forget_tenants()
     flash(f"{host} removed; it no longer serves your portal.")
-    return redirect(url_for("domains.index"))
+    return redirect(url_for("admin_domains.index"))
 
 
 @bp.post("/primary")
@@ -120,17 +121,17 @@ def primary():  # type: ignore[no-untyped-def]
     form = _primary_form(tenant)
     if not form.validate_on_submit():
         flash("Choose the platform address or a verified domain.")
-        return redirect(url_for("domains.index"))
+        return redirect(url_for("admin_domains.index"))
     try:
         choose_primary(tenant, form.primary_host.data or None)
     except DomainError as exc:
         db.session.rollback()
         flash(str(exc))
-        return redirect(url_for("domains.index"))
+        return redirect(url_for("admin_domains.index"))
     db.session.commit()
     forget_tenants()
     if tenant.primary_host:
         flash(f"Primary address saved: other addresses now redirect to {tenant.primary_host}.")
     else:
         flash("Primary address cleared: every address serves the portal.")
-    return redirect(url_for("domains.index"))
+    return redirect(url_for("admin_domains.index"))

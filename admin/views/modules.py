@@ -7,8 +7,8 @@ from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 
 from admin.access import settings_permission_required
-from admin.branding_forms import LinkForm
-from portal.extensions import db
+from admin.forms import LinkForm
+from portal.core.extensions import db
 from portal.modules.models import ModuleLink
 from portal.modules.registry import ICONS
 from portal.modules.service import (
@@ -23,7 +23,7 @@ from portal.modules.service import (
 )
 from tenants.context import current_tenant
 
-bp = Blueprint("module_settings", __name__, url_prefix="/admin/settings/modules")
+bp = Blueprint("admin_modules", __name__, url_prefix="/admin/settings/modules")
 TITLE_MAX = 40
 
 
@@ -87,7 +87,7 @@ def save():  # type: ignore[no-untyped-def]
     forget_module_cache()
     flash("Modules saved." if not key else f"Moved {key} {direction}.")
     anchor = f"#module-{key}" if key in keys else ""
-    return redirect(url_for("module_settings.index") + anchor)
+    return redirect(url_for("admin_modules.index") + anchor)
 
 
 @bp.post("/links")
@@ -115,7 +115,7 @@ def add_link():  # type: ignore[no-untyped-def]
             )
             db.session.commit()
             flash(f"Link “{form.title.data}” added.")
-            return redirect(url_for("module_settings.index") + "#links")
+            return redirect(url_for("admin_modules.index") + "#links")
     return _render(link_form=form, status=400)
 
 
@@ -134,4 +134,4 @@ def delete_link(link_id: int):  # type: ignore[no-untyped-def]
     db.session.delete(link)
     db.session.commit()
     flash(f"Link “{link.title}” removed.")
-    return redirect(url_for("module_settings.index") + "#links")
+    return redirect(url_for("admin_modules.index") + "#links")

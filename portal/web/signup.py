@@ -6,15 +6,16 @@ from flask import Blueprint, flash, redirect, request, session, url_for
 
 from portal.auth.passwords import RULES, password_problem
 from portal.clients.directory import DirectoryError, get_contact
-from portal.emails import InvalidEmail, normalize_email
-from portal.extensions import db
-from portal.http import no_referrer
-from portal.ratelimit import enforce
+from portal.core.database import utcnow
+from portal.core.emails import InvalidEmail, normalize_email
+from portal.core.extensions import db
+from portal.core.http import no_referrer
+from portal.core.ratelimit import enforce
 from portal.signup.codes import CodeCheck, check_code, code_for_link, issue_code, use_link
 from portal.signup.forms import CodeForm, SignupForm
 from portal.signup.service import mark_verified, register
 from tenants.context import current_tenant
-from tenants.models import SignupMode, Tenant, utcnow
+from tenants.models import SignupMode, Tenant
 from themes.loader import render_themed
 
 bp = Blueprint("signup", __name__, url_prefix="/sign-up")

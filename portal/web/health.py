@@ -5,8 +5,8 @@ from redis.exceptions import RedisError
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from portal.extensions import db
-from portal.redis_store import get_redis
+from portal.core.extensions import db
+from portal.core.redis_store import get_redis
 from tenants.resolution import any_host
 
 bp = Blueprint("health", __name__)

@@ -9,19 +9,19 @@ from flask import Blueprint, flash, g, redirect, render_template, url_for
 from werkzeug.datastructures import FileStorage
 
 from admin.access import settings_permission_required
-from admin.branding_forms import BrandingForm
+from admin.forms import BrandingForm
 from portal.auth.forms import SignInForm
 from portal.branding import image_key, image_name
 from portal.branding.colors import text_on
 from portal.branding.images import MAX_BYTES, ImageRejected, clean_image
-from portal.extensions import db
-from portal.storage import storage
+from portal.core.extensions import db
+from portal.core.storage import storage
 from tenants.context import current_tenant
 from tenants.models import Tenant
 from tenants.resolution import forget_tenants
 from themes.loader import render_themed
 
-bp = Blueprint("branding_settings", __name__, url_prefix="/admin/settings/branding")
+bp = Blueprint("admin_branding", __name__, url_prefix="/admin/settings/branding")
 
 # form field → (image kind in storage names, Tenant column)
 IMAGES = {
@@ -73,7 +73,7 @@ def edit():  # type: ignore[no-untyped-def]
             for note in _contrast_notes(form):
                 flash(note)
             flash("Branding saved.")
-            return redirect(url_for("branding_settings.edit"))
+            return redirect(url_for("admin_branding.edit"))
     status = 400 if form.is_submitted() else 200
     return (
         render_template(

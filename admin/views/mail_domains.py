@@ -9,7 +9,7 @@ from admin.access import settings_permission_required
 from admin.forms import MailDomainForm
 from jobs import enqueue
 from jobs.mail_domains import check_mail_domain, enqueue_scheduled, schedule_check
-from portal.extensions import db
+from portal.core.extensions import db
 from portal.maildomains.models import MailDomainCheck, MailDomainStatus
 from portal.maildomains.records import records_for
 from portal.maildomains.service import (
@@ -22,7 +22,7 @@ from portal.maildomains.service import (
 )
 from tenants.context import current_tenant
 
-bp = Blueprint("maildomain", __name__, url_prefix="/admin/settings/email-domain")
+bp = Blueprint("admin_mail_domains", __name__, url_prefix="/admin/settings/email-domain")
 HISTORY_LENGTH = 30
 
 
@@ -52,7 +52,7 @@ def index():  # type: ignore[no-untyped-def]
             db.session.commit()
             enqueue_scheduled(row)
             flash(f"{row.domain} added. Publish the records below, then click Verify now.")
-            return redirect(url_for("maildomain.index"))
+            return redirect(url_for("admin_mail_domains.index"))
     history = []
     if row is not None:
         history = db.session.scalars(
@@ -78,11 +78,11 @@ def verify():  # type: ignore[no-untyped-def]
     tenant_id = current_tenant.id
     row = tenant_domain(tenant_id)
     if row is None:
-        return redirect(url_for("maildomain.index"))
+        return redirect(url_for("admin_mail_domains.index"))
     wait = manual_check_wait(row)
     if wait:
         flash(f"Checked moments ago; you can check again in {wait} seconds.")
-        return redirect(url_for("maildomain.index"))
+        return redirect(url_for("admin_mail_domains.index"))
     mail_domain_id = row.id
     db.session.rollback()
     if current_app.extensions["foyer.queue"] is None:
@@ -92,7 +92,7 @@ def verify():  # type: ignore[no-untyped-def]
         job_id = f"foyer-maildomain-{mail_domain_id}"
         enqueue(check_mail_domain, tenant_id, mail_domain_id, job_id=job_id)
         flash("Checking your DNS records now; refresh this page in a few seconds.")
-    return redirect(url_for("maildomain.index"))
+    return redirect(url_for("admin_mail_domains.index"))
 
 
 @bp.post("/remove")
@@ -101,7 +101,7 @@ def remove():  # type: ignore[no-untyped-def]
     if remove_domain(current_tenant.id):
         db.session.commit()
         flash("Sending domain removed. Email now goes out from the platform address.")
-    return redirect(url_for("maildomain.index"))
+    return redirect(url_for("admin_mail_domains.index"))
 
 
 _VERDICT = {

@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, g, redirect, url_for
+from flask import Blueprint, g, redirect, url_for
 from flask_login import current_user
 
-from portal.access import views as access_views
-from portal.access.session import client_required
-from portal.extensions import db
-from portal.signup import views as signup_views
+from portal.core.database import utcnow
+from portal.core.extensions import db
+from portal.web.session import client_required
 from tenants.context import current_tenant
-from tenants.models import utcnow
 from themes.loader import render_themed
 
-bp = Blueprint("portal", __name__)
-
-
-def init_app(app: Flask) -> None:
-    app.register_blueprint(bp)
-    app.register_blueprint(access_views.bp)
-    app.register_blueprint(signup_views.bp)
-    app.context_processor(lambda: {"tenant": g.get("tenant")})
+bp = Blueprint("home", __name__)
 
 
 @bp.get("/")

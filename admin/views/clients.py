@@ -21,19 +21,13 @@ from portal.clients.invitations import (
 )
 from portal.clients.models import BulkInvite, ClientAccount, Contact
 from portal.clients.pending import pending_rows
-from portal.emails import InvalidEmail
-from portal.extensions import db
+from portal.core.emails import InvalidEmail
+from portal.core.extensions import db
 from portal.signup.service import unverified_signups
 from tenants.context import current_tenant
 from tenants.models import Tenant
 
-bp = Blueprint(
-    "clients",
-    __name__,
-    url_prefix="/admin/clients",
-    static_folder="static",
-    static_url_path="/static",
-)
+bp = Blueprint("admin_clients", __name__, url_prefix="/admin/clients")
 FILTERS = ("q", "status", "last_login")
 
 
@@ -81,7 +75,7 @@ def bulk():  # type: ignore[no-untyped-def]
     form = BulkInviteForm()
     if not form.validate_on_submit():
         flash("The personal message is too long (2,000 characters at most).")
-        return redirect(url_for("clients.index"))
+        return redirect(url_for("admin_clients.index"))
     if request.form.get("select_all_matching") == "1":
         account_ids = directory.matching_account_ids(current_tenant.id, **_filters())
     else:
@@ -89,7 +83,7 @@ def bulk():  # type: ignore[no-untyped-def]
         account_ids = [a for a in directory.matching_account_ids(current_tenant.id) if a in wanted]
     if not account_ids:
         flash("Select at least one client account.")
-        return redirect(url_for("clients.index"))
+        return redirect(url_for("admin_clients.index"))
     run = BulkInvite(
         tenant_id=current_tenant.id,
         account_ids=json.dumps(account_ids),
@@ -102,7 +96,7 @@ def bulk():  # type: ignore[no-untyped-def]
     db.session.add(run)
     db.session.commit()
     enqueue(run_bulk_invite, current_tenant.id, run.id)
-    return redirect(url_for("clients.bulk_progress", bulk_id=run.id))
+    return redirect(url_for("admin_clients.bulk_progress", bulk_id=run.id))
 
 
 @bp.get("/bulk/<int:bulk_id>")
@@ -147,7 +141,7 @@ def new():  # type: ignore[no-untyped-def]
                 )
             db.session.commit()
             flash(f"Client account {account.name} created.")
-            return redirect(url_for("clients.account", account_id=account.id))
+            return redirect(url_for("admin_clients.account", account_id=account.id))
     return render_template("admin/clients/new.html", form=form)
 
 
@@ -188,7 +182,7 @@ def add_contact(account_id: int):  # type: ignore[no-untyped-def]
             flash(f"{contact.email} added to {client.name}.")
     else:
         flash("Enter a valid email address for the contact.")
-    return redirect(url_for("clients.account", account_id=client.id))
+    return redirect(url_for("admin_clients.account", account_id=client.id))
 
 
 @bp.post("/<int:account_id>/contacts/<int:contact_id>/login")
@@ -199,7 +193,7 @@ def toggle_login(account_id: int, contact_id: int):  # type: ignore[no-untyped-d
     directory.set_login(current_tenant.id, client.id, contact.id, enabled)
     db.session.commit()
     flash(f"Portal access {'enabled' if enabled else 'disabled'} for {contact.email}.")
-    return redirect(url_for("clients.account", account_id=client.id))
+    return redirect(url_for("admin_clients.account", account_id=client.id))
 
 
 @bp.post("/<int:account_id>/contacts/<int:contact_id>/invite")
@@ -222,7 +216,7 @@ def invite(account_id: int, contact_id: int):  # type: ignore[no-untyped-def]
         )
         db.session.commit()
         flash(f"Invitation sent to {contact.email} (sent {invitation.send_count} time(s)).")
-    return redirect(url_for("clients.account", account_id=client.id))
+    return redirect(url_for("admin_clients.account", account_id=client.id))
 
 
 @bp.post("/<int:account_id>/contacts/<int:contact_id>/cancel")
@@ -234,7 +228,7 @@ def cancel(account_id: int, contact_id: int):  # type: ignore[no-untyped-def]
         flash(f"The invitation to {contact.email} was cancelled; its link no longer works.")
     else:
         flash(f"{contact.email} has no open invitation.")
-    return redirect(url_for("clients.account", account_id=client.id))
+    return redirect(url_for("admin_clients.account", account_id=client.id))
 
 
 @bp.post("/<int:account_id>/contacts/<int:contact_id>/copy-link")
@@ -243,7 +237,7 @@ def copy_invite_link(account_id: int, contact_id: int):  # type: ignore[no-untyp
     client, contact = _contact_or_404(account_id, contact_id)
     if contact.activated_at is not None:
         flash(f"{contact.email} has already activated their portal access.")
-        return redirect(url_for("clients.account", account_id=client.id))
+        return redirect(url_for("admin_clients.account", account_id=client.id))
     directory.set_login(current_tenant.id, client.id, contact.id, True)
     link = copy_link(_tenant(), contact, _staff_label())
     db.session.commit()
@@ -270,7 +264,7 @@ def change_email(account_id: int, contact_id: int):  # type: ignore[no-untyped-d
             flash(f"Email changed to {contact.email}; any earlier invitation link was cancelled.")
     else:
         flash("Enter a valid email address.")
-    return redirect(url_for("clients.account", account_id=client.id))
+    return redirect(url_for("admin_clients.account", account_id=client.id))
 
 
 @bp.get("/signups")
@@ -307,7 +301,7 @@ def pending_action(action: str):  # type: ignore[no-untyped-def]
     rows = [row for row in pending_rows(current_tenant.id) if row.contact.id in ids]
     if not rows:
         flash("Select at least one contact.")
-        return redirect(url_for("clients.pending"))
+        return redirect(url_for("admin_clients.pending"))
     tenant = _tenant()
     for row in rows:
         if action == "resend":
@@ -319,4 +313,4 @@ def pending_action(action: str):  # type: ignore[no-untyped-def]
     db.session.commit()
     verb = "Resent invitations to" if action == "resend" else "Cancelled invitations of"
     flash(f"{verb} {len(rows)} contact(s).")
-    return redirect(url_for("clients.pending"))
+    return redirect(url_for("admin_clients.pending"))

@@ -14,19 +14,19 @@ from portal.auth.principals import sign_in, sign_out_everywhere
 from portal.auth.signin import one, sign_in_with
 from portal.auth.single_use import consume_once
 from portal.auth.tokens import hash_token
-from portal.extensions import db
-from portal.http import no_referrer
+from portal.core.database import utcnow
+from portal.core.extensions import db
+from portal.core.http import no_referrer
 from tenants.context import current_tenant
-from tenants.models import utcnow
 
-bp = Blueprint("firm", __name__, url_prefix="/admin")
+bp = Blueprint("admin_firm", __name__, url_prefix="/admin")
 
 
 @bp.route("/sign-in", methods=["GET", "POST"], endpoint="sign_in")
 def sign_in_page():  # type: ignore[no-untyped-def]
     form = SignInForm()
     response = sign_in_with(
-        form, f"staff:{current_tenant.id}", one(_find_staff), url_for("firm.dashboard")
+        form, f"staff:{current_tenant.id}", one(_find_staff), url_for("admin_firm.dashboard")
     )
     return response or render_template("admin/firm/sign_in.html", form=form)
 
@@ -36,7 +36,7 @@ def sign_in_page():  # type: ignore[no-untyped-def]
 def sign_out():  # type: ignore[no-untyped-def]
     sign_out_everywhere(current_user._get_current_object())
     db.session.commit()
-    return redirect(url_for("firm.sign_in"))
+    return redirect(url_for("admin_firm.sign_in"))
 
 
 @bp.get("/")
@@ -65,7 +65,7 @@ def accept_invitation(token: str):  # type: ignore[no-untyped-def]
             staff.last_login_at = utcnow()
             sign_in(staff)
             db.session.commit()
-            return redirect(url_for("firm.dashboard"))
+            return redirect(url_for("admin_firm.dashboard"))
         else:
             return render_template("admin/firm/invitation_invalid.html"), 404
     return render_template("admin/firm/accept_invitation.html", form=form, staff=staff, rules=RULES)

@@ -5,8 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, g, redirect, request, session, url_for
 from flask_login import current_user
 
-from portal.access.resets import live_reset, send_reset, use_reset
-from portal.access.session import ACCOUNT_KEY, client_required
 from portal.auth.forms import EmailForm, SetPasswordForm, SignInForm
 from portal.auth.passwords import RULES, hash_password, password_problem
 from portal.auth.principals import sign_in, sign_out_everywhere
@@ -27,13 +25,16 @@ from portal.clients.invitations import (
 )
 from portal.clients.models import Contact
 from portal.clients.notify import notify_managers
-from portal.emails import lookup_email
-from portal.extensions import db
-from portal.http import no_referrer
+from portal.clients.resets import live_reset, send_reset, use_reset
+from portal.core.database import utcnow
+from portal.core.emails import lookup_email
+from portal.core.extensions import db
+from portal.core.http import no_referrer
+from portal.core.ratelimit import enforce
 from portal.mail.compose import queue_email
-from portal.ratelimit import enforce
+from portal.web.session import ACCOUNT_KEY, client_required
 from tenants.context import current_tenant, tenant_url
-from tenants.models import Tenant, utcnow
+from tenants.models import Tenant
 from themes.loader import render_themed
 
 bp = Blueprint("access", __name__)
@@ -69,7 +70,7 @@ def sign_in_page():  # type: ignore[no-untyped-def]
         form,
         f"client:{current_tenant.id}",
         _find_clients,
-        url_for("portal.index"),
+        url_for("home.index"),
         choose=_offer_choice,
     )
     return response or _render(
@@ -96,7 +97,7 @@ def choose_identity():  # type: ignore[no-untyped-def]
         if wanted in ids:
             contact = get_contact(current_tenant.id, wanted)
             if contact is not None and contact.can_sign_in:
-                return complete_sign_in(contact, url_for("portal.index"))
+                return complete_sign_in(contact, url_for("home.index"))
         abort(404)
     choices = [
         (contact, [account.name for account in accessible_accounts(current_tenant.id, contact.id)])
@@ -154,7 +155,7 @@ def reset_password(token: str):  # type: ignore[no-untyped-def]
             sign_in(contact)
             db.session.commit()
             flash("Your password has been changed.")
-            return redirect(url_for("portal.index"))
+            return redirect(url_for("home.index"))
         else:
             return _render("access/link_invalid.html", 404, kind="password reset")
     return _render(
@@ -198,7 +199,7 @@ def accept_invitation(token: str):  # type: ignore[no-untyped-def]
             )
             sign_in(contact)
             db.session.commit()
-            return redirect(url_for("portal.index"))
+            return redirect(url_for("home.index"))
         else:
             return _render("access/link_invalid.html", 404, kind="invitation")
     return _render(
@@ -249,8 +250,8 @@ def switch_account():  # type: ignore[no-untyped-def]
     if wanted not in {account.id for account in g.accounts}:
         abort(404)
     session[ACCOUNT_KEY] = wanted
-    return redirect(url_for("portal.index"))
+    return redirect(url_for("home.index"))
 
 
 def url_for_portal() -> str:
-    return tenant_url(current_tenant.canonical_host, "portal.index")
+    return tenant_url(current_tenant.canonical_host, "home.index")

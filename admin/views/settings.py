@@ -13,13 +13,13 @@ from portal.clients import directory
 from portal.clients.directory import DirectoryError
 from portal.clients.invitations import send_invitation
 from portal.clients.models import ClientAccount, Contact
-from portal.emails import InvalidEmail
-from portal.extensions import db
+from portal.core.emails import InvalidEmail
+from portal.core.extensions import db
 from tenants.context import current_tenant
 from tenants.models import Tenant
 from tenants.resolution import forget_tenants
 
-bp = Blueprint("settings", __name__, url_prefix="/admin/settings")
+bp = Blueprint("admin_settings", __name__, url_prefix="/admin/settings")
 
 
 @bp.route("/invites", methods=["GET", "POST"])
@@ -54,7 +54,7 @@ def invites():  # type: ignore[no-untyped-def]
                 )
                 db.session.commit()
                 flash(f"Invitation sent to {contact.email} for {account.name}.")
-            return redirect(url_for("settings.invites"))
+            return redirect(url_for("admin_settings.invites"))
     known = db.session.scalars(
         select(Contact.email)
         .where(Contact.tenant_id == tenant_id)
@@ -83,5 +83,5 @@ def portal_settings():  # type: ignore[no-untyped-def]
         db.session.commit()
         forget_tenants()
         flash("Portal settings saved.")
-        return redirect(url_for("settings.portal_settings"))
+        return redirect(url_for("admin_settings.portal_settings"))
     return render_template("admin/settings/portal.html", form=form)

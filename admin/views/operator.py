@@ -13,15 +13,13 @@ from portal.auth.forms import SignInForm
 from portal.auth.models import Operator
 from portal.auth.principals import sign_out_everywhere
 from portal.auth.signin import one, sign_in_with
-from portal.emails import InvalidEmail
-from portal.extensions import db
+from portal.core.emails import InvalidEmail
+from portal.core.extensions import db
 from portal.mail.models import OutboxMessage
 from tenants.models import Domain, DomainStatus, Tenant
 from tenants.resolution import canonical_host, forget_tenants, platform_host_for
 
-# template_folder serves every un-themed `admin/...` template (operator console and firm
-# dashboard alike); without it no admin page can render.
-bp = Blueprint("operator", __name__, url_prefix="/operator", template_folder="templates")
+bp = Blueprint("operator", __name__, url_prefix="/operator")
 
 
 @bp.route("/sign-in", methods=["GET", "POST"], endpoint="sign_in")

@@ -7,13 +7,13 @@ from urllib.parse import urlsplit
 from flask import abort
 from sqlalchemy import select
 
-from portal.access.session import client_required
-from portal.extensions import db
-from portal.http import CSP
+from portal.core.extensions import db
+from portal.core.http import CSP
 from portal.modules.models import ModuleLink
-from portal.modules.pages import render_module_page
-from portal.modules.registry import module_blueprint
 from portal.modules.service import links_of
+from portal.web.modules.blueprints import module_blueprint
+from portal.web.modules.pages import render_module_page
+from portal.web.session import client_required
 from tenants.context import current_tenant
 
 bp = module_blueprint("links", __name__)

@@ -1,0 +1,1 @@
+"""One view module per area of the staff dashboard (`/admin/…`) and the operator console."""

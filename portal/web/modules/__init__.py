@@ -1,0 +1,23 @@
+"""The client-facing pages of each portal module, and the navigation built from them."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask
+
+from portal.web.modules import links, placeholders
+from portal.web.modules.nav import nav_items
+
+BLUEPRINTS: tuple[Blueprint, ...] = (
+    placeholders.messages,
+    placeholders.requests,
+    placeholders.files,
+    placeholders.invoices,
+    placeholders.help,
+    links.bp,
+)
+
+
+def init_app(app: Flask) -> None:
+    for bp in BLUEPRINTS:
+        app.register_blueprint(bp)
+    app.jinja_env.globals["portal_nav"] = nav_items

@@ -1,0 +1,44 @@
+"""The client's navigation: Home, then the tenant's enabled modules in its order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import request, url_for
+
+from portal.modules.service import links_of, tenant_modules
+
+
+@dataclass(frozen=True, slots=True)
+class NavItem:
+    key: str
+    title: str
+    icon: str
+    url: str
+    external: bool = False
+    current: bool = False
+
+
+def nav_items(tenant_id: int) -> list[NavItem]:
+    """The client's navigation: Home, then enabled modules; the link module adds its entries."""
+    current = request.blueprint if request else None
+    items = [NavItem("home", "Home", "home", url_for("home.index"), current=current == "home")]
+    for module in tenant_modules(tenant_id):
+        if not module.enabled:
+            continue
+        if module.key == "links":
+            for link in links_of(tenant_id):
+                external = link.mode != "embed"
+                url = link.url if external else url_for("links.show", link_id=link.id)
+                items.append(NavItem(f"link-{link.id}", link.title, module.icon, url, external))
+            continue
+        items.append(
+            NavItem(
+                module.key,
+                module.title,
+                module.icon,
+                url_for(module.spec.endpoint),
+                current=current == module.key,
+            )
+        )
+    return items
