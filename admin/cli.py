@@ -18,7 +18,7 @@ from admin.provisioning import (
 from portal.core.emails import InvalidEmail
 from portal.core.extensions import db
 from tenants.models import Tenant, TenantStatus
-from tenants.resolution import canonical_host, forget_tenants
+from tenants.resolution import canonical_host
 
 operators_group = AppGroup("operators", help="Platform operator accounts.")
 tenants_group = AppGroup("tenants", help="Provision and manage tenants (firms).")
@@ -50,7 +50,6 @@ def create_tenant_command(slug: str, name: str, owner_email: str) -> None:
         db.session.rollback()
         raise click.ClickException(str(exc)) from None
     db.session.commit()
-    forget_tenants()
     click.echo(f"Tenant {tenant.slug} created at https://{canonical_host(tenant)}/")
     click.echo(f"Owner invitation sent to {owner_email.strip()}.")
 

@@ -12,7 +12,6 @@ from portal.auth.models import Operator, StaffMember, StaffRole
 from portal.auth.passwords import hash_password
 from portal.core.extensions import db
 from tenants.models import Tenant
-from tenants.resolution import forget_tenants
 
 DEMO_SLUG = "demo"
 DEMO_NAME = "Demo Accounting LLP"
@@ -40,7 +39,6 @@ def seed_demo() -> dict[str, str]:
         "staff_password": _fresh_password(owner),
     }
     db.session.commit()
-    forget_tenants()
     return credentials
 
 

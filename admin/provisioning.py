@@ -17,7 +17,7 @@ from portal.core.extensions import db
 from portal.mail.compose import queue_email
 from tenants.context import tenant_url
 from tenants.models import Tenant, TenantStatus
-from tenants.resolution import forget_tenants, snapshot_of
+from tenants.resolution import snapshot_of
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,30}[a-z0-9])$")
 RESERVED_SLUGS = frozenset(
@@ -108,7 +108,6 @@ def set_tenant_status(slug: str, status: TenantStatus) -> Tenant:
         raise ProvisioningError(f"No tenant with the slug '{slug}'.")
     tenant.status = status
     db.session.commit()
-    forget_tenants()
     return tenant
 
 

@@ -1,3 +1,5 @@
+"""`foyer worker`: an RQ worker inside the application context, with the recurring schedule."""
+
 from __future__ import annotations
 
 import click
@@ -5,7 +7,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from rq import Worker
 
-from jobs import enqueue, recurring_job_id
+from jobs.scheduler import Scheduler
 
 
 @click.command("worker")
@@ -14,14 +16,11 @@ from jobs import enqueue, recurring_job_id
 @with_appcontext
 def worker_command(burst: bool, with_scheduler: bool) -> None:
     """Run an RQ worker with the application context."""
-    from jobs.mail import sweep_outbox
-    from jobs.signups import purge_unverified_signups
-
-    queue = current_app.extensions["foyer.queue"]
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    queue = app.extensions["foyer.queue"]
     if queue is None:
         raise click.ClickException("REDIS_URL is not set: jobs already run in-process.")
-    if not burst:
-        enqueue(sweep_outbox, True, job_id=recurring_job_id("sweep-outbox"), delay=5)
-        enqueue(purge_unverified_signups, True, job_id=recurring_job_id("purge-signups"), delay=60)
+    if not burst:  # every worker keeps the schedule; Redis keys make each run happen once
+        Scheduler(app, app.extensions["foyer.recurring"]).start()
     worker = Worker([queue], connection=queue.connection)
     worker.work(burst=burst, with_scheduler=with_scheduler, logging_level="INFO")

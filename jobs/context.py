@@ -24,6 +24,7 @@ def job(func: Callable[P, R]) -> Callable[P, R]:
 
 @functools.cache
 def _worker_app() -> Flask:
-    from portal.app import create_app
+    """Only for a plain `rq worker` (no app context): `foyer worker` jobs inherit one."""
+    from portal.app import create_app  # the factory imports every job: import it lazily
 
     return create_app()

@@ -13,8 +13,8 @@ import dns.resolver
 from flask import current_app
 from sqlalchemy import select
 
-from jobs import enqueue
 from jobs.context import job
+from jobs.queue import enqueue
 from portal.clients.notify import notify_managers
 from portal.core.database import utcnow
 from portal.core.extensions import db

@@ -16,9 +16,9 @@ import dns.resolver
 from flask import current_app
 from sqlalchemy import select
 
-from jobs import enqueue
 from jobs.context import job
 from jobs.dns import lookup, make_resolver, txt_value
+from jobs.queue import enqueue
 from portal.core.database import utcnow
 from portal.core.extensions import db
 from tenants.domains import (
@@ -30,7 +30,6 @@ from tenants.domains import (
     platform_addresses,
 )
 from tenants.models import Domain, DomainStatus, Tenant
-from tenants.resolution import forget_tenants
 
 log = logging.getLogger(__name__)
 # Seconds until the next check while a domain is not verified: minutes first, then hourly.
@@ -193,7 +192,6 @@ def _record(domain: Domain, result: Result) -> str:
         notify_managers(tenant, "domain_broken", domain=domain, reason=result.reason)
     db.session.commit()
     if domain.status != before:
-        forget_tenants()
         log.info("domain %s of tenant %s: %s -> %s", domain.host, tenant.id, before, domain.status)
     if domain.next_check_at is not None:
         _schedule(domain, now)

@@ -9,10 +9,10 @@ from typing import Any
 from flask import Flask
 
 import admin
-import jobs
 import tenants
 import themes
-from portal import web
+from jobs import queue, tasks
+from portal import clients, web
 from portal.auth import principals
 from portal.core import database, errors, http, ratelimit, redis_store, storage
 from portal.core.config import load_config
@@ -55,7 +55,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         tenants,
         themes,
         storage,
-        jobs,
+        queue,
+        clients,
+        tasks,
         web,
         admin,
     ):

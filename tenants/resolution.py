@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Flask, abort, current_app, g, request
-from sqlalchemy import select
+import itertools
 
+from flask import Flask, abort, current_app, g, request
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from portal.core.database import after_commit
 from portal.core.extensions import db
 from tenants import handover
 from tenants.cache import DatabaseVersion, RedisVersion, SharedVersion, TenantCache
@@ -30,6 +34,8 @@ def init_app(app: Flask) -> None:
         check_interval=app.config["TENANT_CACHE_VERSION_CHECK_INTERVAL"],
     )
     app.before_request_funcs.setdefault(None, []).insert(0, resolve_request_tenant)
+    if not event.contains(Session, "after_flush", _invalidate_on_change):
+        event.listen(Session, "after_flush", _invalidate_on_change)
 
 
 def any_host(view):  # type: ignore[no-untyped-def]
@@ -77,8 +83,16 @@ def tenant_for_host(host: str) -> TenantSnapshot | None:
 
 
 def forget_tenants() -> None:
-    """Call after any change to a tenant or its domains; every process sees it within seconds."""
+    """Every process drops its cached tenants within a second (the shared version changes).
+
+    ORM changes to a tenant or its domains call this after their commit by themselves."""
     current_app.extensions["foyer.tenant_cache"].invalidate()
+
+
+def _invalidate_on_change(session: Session, _context: object) -> None:
+    changed = itertools.chain(session.new, session.dirty, session.deleted)
+    if any(isinstance(row, Tenant | Domain) for row in changed):
+        after_commit(forget_tenants)
 
 
 def platform_host_for(slug: str) -> str:

@@ -18,7 +18,6 @@ from portal.core.extensions import db
 from portal.core.storage import storage
 from tenants.context import current_tenant
 from tenants.models import Tenant
-from tenants.resolution import forget_tenants
 from themes.loader import render_themed
 
 bp = Blueprint("admin_branding", __name__, url_prefix="/admin/settings/branding")
@@ -110,7 +109,6 @@ def _save(tenant: Tenant, form: BrandingForm, cleaned: dict) -> None:  # type: i
         if old and old != getattr(tenant, column):
             retired.append(old)
     db.session.commit()
-    forget_tenants()
     for name in retired:  # one current file per image: a bounded footprint per tenant
         storage().delete(image_key(tenant.id, name))
 

@@ -9,8 +9,8 @@ from flask_login import current_user
 
 from admin.access import staff_required
 from admin.forms import AddContactForm, BulkInviteForm, ChangeEmailForm, InviteForm, NewClientForm
-from jobs import enqueue
 from jobs.invites import run_bulk_invite
+from jobs.queue import enqueue
 from portal.clients import directory
 from portal.clients.directory import DirectoryError
 from portal.clients.invitations import (

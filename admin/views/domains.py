@@ -10,7 +10,7 @@ from wtforms.fields.choices import SelectChoice
 
 from admin.access import settings_permission_required
 from admin.forms import AddDomainForm, PrimaryHostForm
-from jobs import enqueue
+from jobs.queue import enqueue
 from jobs.web_domains import check_web_domain
 from portal.core.database import utcnow
 from portal.core.extensions import db
@@ -25,7 +25,6 @@ from tenants.domains import (
     remove_domain,
 )
 from tenants.models import Domain, Tenant
-from tenants.resolution import forget_tenants
 
 bp = Blueprint("admin_domains", __name__, url_prefix="/admin/settings/domains")
 CHECK_COOLDOWN = timedelta(seconds=60)
@@ -109,7 +108,6 @@ def remove(domain_id: int):  # type: ignore[no-untyped-def]
     host = domain.host
     remove_domain(_tenant(), domain)
     db.session.commit()
-    forget_tenants()
     flash(f"{host} removed; it no longer serves your portal.")
     return redirect(url_for("admin_domains.index"))
 
@@ -129,7 +127,6 @@ def primary():  # type: ignore[no-untyped-def]
         flash(str(exc))
         return redirect(url_for("admin_domains.index"))
     db.session.commit()
-    forget_tenants()
     if tenant.primary_host:
         flash(f"Primary address saved: other addresses now redirect to {tenant.primary_host}.")
     else:

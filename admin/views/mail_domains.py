@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from admin.access import settings_permission_required
 from admin.forms import MailDomainForm
-from jobs import enqueue
 from jobs.mail_domains import check_mail_domain, enqueue_scheduled, schedule_check
+from jobs.queue import enqueue
 from portal.core.extensions import db
 from portal.maildomains.models import MailDomainCheck, MailDomainStatus
 from portal.maildomains.records import records_for

@@ -17,7 +17,7 @@ from portal.core.emails import InvalidEmail
 from portal.core.extensions import db
 from portal.mail.models import OutboxMessage
 from tenants.models import Domain, DomainStatus, Tenant
-from tenants.resolution import canonical_host, forget_tenants, platform_host_for
+from tenants.resolution import canonical_host, platform_host_for
 
 bp = Blueprint("operator", __name__, url_prefix="/operator")
 
@@ -71,7 +71,6 @@ def new_tenant():  # type: ignore[no-untyped-def]
             form[field].errors.append(str(exc))
         else:
             db.session.commit()
-            forget_tenants()
             flash(f"Tenant {tenant.name} created; the owner has been emailed an invitation.")
             return redirect(url_for("operator.index"))
     return render_template("admin/operator/tenant_new.html", form=form)

@@ -17,7 +17,6 @@ from portal.core.emails import InvalidEmail
 from portal.core.extensions import db
 from tenants.context import current_tenant
 from tenants.models import Tenant
-from tenants.resolution import forget_tenants
 
 bp = Blueprint("admin_settings", __name__, url_prefix="/admin/settings")
 
@@ -81,7 +80,6 @@ def portal_settings():  # type: ignore[no-untyped-def]
         tenant.notify_on_signup = form.notify_on_signup.data
         tenant.unverified_purge_days = form.unverified_purge_days.data
         db.session.commit()
-        forget_tenants()
         flash("Portal settings saved.")
         return redirect(url_for("admin_settings.portal_settings"))
     return render_template("admin/settings/portal.html", form=form)

@@ -10,9 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app, has_app_context
-from sqlalchemy import Select, and_, event, exists, func, inspect, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, and_, exists, func, or_, select
 
 from portal.clients.invitations import cancel_invitation, latest_invitation
 from portal.clients.models import AccountContact, ClientAccount, Contact, Invitation
@@ -21,7 +19,6 @@ from portal.core.emails import normalize_email
 from portal.core.extensions import db
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_EMAIL_SET = "foyer.clients.email_set"
 
 
 class DirectoryError(ValueError):
@@ -155,31 +152,6 @@ def change_email(tenant_id: int, contact: Contact, new_email: str) -> None:
     contact.email_problem = None
     contact.session_nonce = ""
     cancel_invitation(tenant_id, contact.id)
-
-
-@event.listens_for(Contact, "after_insert")
-@event.listens_for(Contact, "after_update")
-def _remember_email_set(_mapper: object, _connection: object, contact: Contact) -> None:
-    """Every path that writes a contact's email through the ORM gets the domain check."""
-    session = inspect(contact).session
-    if session is not None and inspect(contact).attrs.email.history.has_changes():
-        session.info.setdefault(_EMAIL_SET, set()).add((contact.tenant_id, contact.id))
-
-
-@event.listens_for(Session, "after_commit")
-def _check_emails_after_commit(session: Session) -> None:
-    pending = session.info.pop(_EMAIL_SET, None)
-    if pending and has_app_context() and current_app.config["CHECK_EMAIL_DOMAINS"]:
-        from jobs import enqueue
-        from jobs.email_checks import check_contact_email
-
-        for tenant_id, contact_id in sorted(pending):
-            enqueue(check_contact_email, tenant_id, contact_id)
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget_emails_after_rollback(session: Session) -> None:
-    session.info.pop(_EMAIL_SET, None)
 
 
 def has_login(tenant_id: int, contact_id: int) -> bool:

@@ -7,16 +7,15 @@ import uuid
 from typing import Any
 
 from flask import render_template
-from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy import inspect
 
+from portal.core.database import after_commit
 from portal.core.extensions import db
+from portal.mail.delivery import enqueue_delivery
 from portal.mail.models import OutboxMessage
 from portal.maildomains.sending import sender_for
 from tenants.snapshot import TenantSnapshot
 
-_PENDING = "foyer.outbox.pending"
-_FLUSHED = "foyer.outbox.flushed"
 _HEADER_UNSAFE = re.compile(r"[\r\n\x00-\x1f\x7f]+")
 
 
@@ -43,27 +42,10 @@ def queue_email(tenant: TenantSnapshot, to: str, kind: str, **context: Any) -> O
         message_id=f"<{uuid.uuid4().hex}@{sender.message_id_domain}>",
     )
     db.session.add(message)
-    db.session.info.setdefault(_PENDING, []).append(message)
+    after_commit(_enqueue_committed, message)
     return message
 
 
-@event.listens_for(Session, "after_flush")
-def _remember_flushed(session: Session, _context: object) -> None:
-    pending = session.info.pop(_PENDING, None)
-    if pending:
-        session.info.setdefault(_FLUSHED, []).extend(message.id for message in pending)
-
-
-@event.listens_for(Session, "after_commit")
-def _enqueue_after_commit(session: Session) -> None:
-    ids = session.info.pop(_FLUSHED, None)
-    if ids:
-        from jobs.mail import enqueue_delivery
-
-        enqueue_delivery(ids)
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget_after_rollback(session: Session) -> None:
-    session.info.pop(_PENDING, None)
-    session.info.pop(_FLUSHED, None)
+def _enqueue_committed(*messages: OutboxMessage) -> None:
+    """The identity key holds each id after the commit without loading the expired rows."""
+    enqueue_delivery([inspect(message).identity[0] for message in messages])

@@ -15,11 +15,19 @@ from flask import current_app
 from flask_mail import Connection, Message
 from sqlalchemy import Row, or_, select, update
 
+from jobs.queue import enqueue
 from portal.core.database import utcnow
 from portal.core.extensions import db
 from portal.mail.models import OutboxMessage, OutboxStatus
 from portal.maildomains.keys import KeyDecryptionError
 from portal.maildomains.sending import SigningKey, sign, signing_key_for
+
+
+def enqueue_delivery(ids: list[int]) -> None:
+    """Hand rows to delivery jobs in batches (one SMTP connection per batch)."""
+    size = current_app.config["OUTBOX_BATCH_SIZE"]
+    for start in range(0, len(ids), size):
+        enqueue("deliver_outbox", ids[start : start + size])
 
 
 @dataclass

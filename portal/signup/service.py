@@ -123,3 +123,12 @@ def purge_unverified(tenant: Tenant) -> int:
                 )
         db.session.delete(contact)
     return len(stale)
+
+
+def purge_unverified_everywhere() -> int:
+    """Run `purge_unverified` for every tenant, one commit per tenant."""
+    purged = 0
+    for tenant in db.session.scalars(select(Tenant).order_by(Tenant.id)):
+        purged += purge_unverified(tenant)
+        db.session.commit()
+    return purged

@@ -12,11 +12,12 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-import jobs
-from jobs.mail import deliver_outbox, enqueue_delivery, sweep_outbox
+from jobs.mail import deliver_outbox, sweep_outbox
+from jobs.queue import enqueue
 from portal.core.database import utcnow
 from portal.core.extensions import db
 from portal.mail.compose import queue_email
+from portal.mail.delivery import enqueue_delivery
 from portal.mail.models import OutboxMessage, OutboxStatus
 from tenants.resolution import snapshot_of
 from tests.fixtures.services import REDIS_URL
@@ -67,7 +68,7 @@ def test_message_is_delivered_once_even_when_its_job_is_enqueued_twice(
     message_id = queue_invitation(tenant, "once@client.example")
     db.session.commit()  # enqueues the delivery job
     enqueue_delivery([message_id])
-    jobs.enqueue(deliver_outbox, [message_id])
+    enqueue(deliver_outbox, [message_id])
     assert redis_app.extensions["foyer.queue"].count == 3
 
     finish_burst(start_worker(redis_app, "--burst"))  # each job runs in its own forked process
@@ -243,7 +244,7 @@ def test_sweep_delivers_messages_whose_job_was_lost(app, tenant, smtp):
     db.session.commit()
     assert smtp.messages == []
 
-    assert sweep_outbox(False) == 1
+    assert sweep_outbox() == 1
     assert [str(m["To"]) for m in smtp.messages] == ["lost@client.example"]
 
 

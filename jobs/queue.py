@@ -1,0 +1,140 @@
+"""Enqueueing: RQ on REDIS_URL, or in-process in embedded mode (after the response is sent).
+
+Domain services name a job (`enqueue("deliver_outbox", ids)`) because the job functions live in
+a higher layer; interfaces may pass the function itself. `jobs.tasks.init_app` registers names.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Callable, Iterable
+from datetime import timedelta
+from typing import Any
+
+from flask import Flask, current_app, has_request_context, request
+from rq import Queue
+from werkzeug.wsgi import ClosingIterator
+
+log = logging.getLogger(__name__)
+
+JOB_TIMEOUT = 180
+RESULT_TTL = 500
+FAILURE_TTL = 7 * 24 * 3600
+_AFTER_RESPONSE = "foyer.after_response"
+
+Job = Callable[..., object]
+
+
+def init_app(app: Flask) -> None:
+    redis = app.extensions["foyer.redis"]
+    app.extensions["foyer.queue"] = (
+        Queue(queue_name(app), connection=redis, default_timeout=JOB_TIMEOUT)
+        if redis is not None
+        else None
+    )
+    app.extensions.setdefault("foyer.jobs", {})
+    if redis is None:
+        runner = app.extensions["foyer.after_response"] = RunAfterResponse(app, app.wsgi_app)
+        app.wsgi_app = runner  # type: ignore[method-assign]
+
+
+def register_jobs(app: Flask, functions: Iterable[Job]) -> None:
+    """Make each job enqueueable by its function name."""
+    registry: dict[str, Job] = app.extensions.setdefault("foyer.jobs", {})
+    for func in functions:
+        registry[func.__name__] = func
+
+
+def queue_name(app: Flask) -> str:
+    return f"{app.config['REDIS_KEY_PREFIX']}default"
+
+
+def recurring_job_id(name: str) -> str:
+    """A fixed job id, distinct per deployment (key prefix), so a job is queued only once."""
+    prefix = re.sub(r"[^A-Za-z0-9_-]", "-", current_app.config["REDIS_KEY_PREFIX"])
+    return f"{prefix}{name}"
+
+
+def enqueue(
+    target: Job | str,
+    *args: object,
+    job_id: str | None = None,
+    delay: float | None = None,
+) -> None:
+    """The only way to start background work. Call it after the commit that the job reads
+    (`portal.core.database.after_commit`)."""
+    func = _resolve(target)
+    queue: Queue | None = current_app.extensions["foyer.queue"]
+    if queue is None:
+        _run_in_process(func, args, delay)
+        return
+    options: dict[str, Any] = {
+        "job_id": job_id,
+        "result_ttl": RESULT_TTL,
+        "failure_ttl": FAILURE_TTL,
+        "job_timeout": JOB_TIMEOUT,
+    }
+    if delay:
+        queue.enqueue_in(timedelta(seconds=delay), func, *args, **options)
+    else:
+        queue.enqueue(func, *args, **options)
+
+
+def _resolve(target: Job | str) -> Job:
+    if not isinstance(target, str):
+        return target
+    try:
+        return current_app.extensions["foyer.jobs"][target]
+    except KeyError:
+        raise LookupError(f"no job named {target!r} (see jobs/tasks.py)") from None
+
+
+def _run_in_process(func: Job, args: tuple[object, ...], delay: float | None) -> None:
+    """Embedded mode: later work on a timer; a request's work after its response is sent;
+    anything else (CLI, another job, a test) at once."""
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    if delay:
+        timer = threading.Timer(delay, _run_in_app, (app, func, args))
+        timer.daemon = True
+        timer.start()
+    elif has_request_context() and _AFTER_RESPONSE in request.environ:
+        request.environ[_AFTER_RESPONSE].append((func, args))
+    else:
+        func(*args)
+
+
+def _run_in_app(app: Flask, func: Job, args: tuple[object, ...]) -> None:
+    with app.app_context():
+        try:
+            func(*args)
+        except Exception:  # one failing job must not stop the others after this response
+            log.exception("in-process job %s failed", getattr(func, "__name__", func))
+
+
+class RunAfterResponse:
+    """WSGI wrapper: jobs a request enqueued run when the server closes its response, that is
+    after the last byte was sent, so a bulk invite or a slow SMTP server never delays a page."""
+
+    def __init__(self, app: Flask, wsgi_app: Callable[..., Iterable[bytes]]) -> None:
+        self.app = app
+        self.wsgi_app = wsgi_app
+        # Set by jobs.tasks: starts the embedded schedule once this process serves requests.
+        self.on_first_request: Callable[[], object] | None = None
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        if self.on_first_request is not None:
+            start, self.on_first_request = self.on_first_request, None
+            start()
+        pending: list[tuple[Job, tuple[object, ...]]] = []
+        environ[_AFTER_RESPONSE] = pending
+        body = self.wsgi_app(environ, start_response)
+        if not pending:
+            return body
+        return ClosingIterator(body, lambda: self._run(pending))
+
+    def _run(self, pending: list[tuple[Job, tuple[object, ...]]]) -> None:
+        while pending:  # a job may enqueue more: those run too, in order
+            func, args = pending.pop(0)
+            _run_in_app(self.app, func, args)
