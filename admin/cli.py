@@ -9,15 +9,12 @@ from flask_migrate import upgrade
 from sqlalchemy import select
 from werkzeug.serving import run_simple
 
-from admin.provisioning import (
-    ProvisioningError,
-    create_operator,
-    provision_tenant,
-    set_tenant_status,
-)
+from portal.auth.staff import create_operator, provision_tenant
 from portal.core.emails import InvalidEmail
+from portal.core.errors import UserError
 from portal.core.extensions import db
 from tenants.models import Tenant, TenantStatus
+from tenants.provisioning import set_tenant_status
 from tenants.resolution import canonical_host
 
 operators_group = AppGroup("operators", help="Platform operator accounts.")
@@ -33,7 +30,7 @@ def create_operator_command(email: str, password: str | None) -> None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
         operator = create_operator(email, password)
-    except (ProvisioningError, InvalidEmail) as exc:
+    except (UserError, InvalidEmail) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Operator {operator.email} created.")
 
@@ -46,7 +43,7 @@ def create_tenant_command(slug: str, name: str, owner_email: str) -> None:
     """Create a tenant and email its owner an invitation."""
     try:
         tenant, link = provision_tenant(slug, name, owner_email)
-    except (ProvisioningError, InvalidEmail) as exc:
+    except (UserError, InvalidEmail) as exc:
         db.session.rollback()
         raise click.ClickException(str(exc)) from None
     db.session.commit()
@@ -78,7 +75,7 @@ def resume_tenant_command(slug: str) -> None:
 def _set_status(slug: str, status: TenantStatus) -> None:
     try:
         tenant = set_tenant_status(slug, status)
-    except ProvisioningError as exc:
+    except UserError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Tenant {tenant.slug} is now {tenant.status}.")
 

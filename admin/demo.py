@@ -7,11 +7,12 @@ import secrets
 from flask import current_app
 from sqlalchemy import select
 
-from admin.provisioning import provision_tenant
 from portal.auth.models import Operator, StaffMember, StaffRole
 from portal.auth.passwords import hash_password
+from portal.auth.staff import provision_tenant
 from portal.core.extensions import db
 from tenants.models import Tenant
+from tenants.scoping import owned
 
 DEMO_SLUG = "demo"
 DEMO_NAME = "Demo Accounting LLP"
@@ -23,9 +24,7 @@ def seed_demo() -> dict[str, str]:
     if tenant is None:
         tenant, _link = provision_tenant(DEMO_SLUG, DEMO_NAME, DEMO_OWNER)
     owner = db.session.scalar(
-        select(StaffMember).where(
-            StaffMember.tenant_id == tenant.id, StaffMember.role == StaffRole.OWNER
-        )
+        owned(StaffMember, tenant.id).where(StaffMember.role == StaffRole.OWNER)
     )
     operator_email = f"admin@{current_app.config['PLATFORM_DOMAIN']}"
     operator = db.session.scalar(select(Operator).where(Operator.email == operator_email))

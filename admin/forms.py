@@ -10,6 +10,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, Regexp
 
 from portal.branding.colors import HEX_COLOR
+from portal.clients.models import AccountKind
+from portal.modules.models import LinkMode
+from tenants.models import ExpiredInviteAction, SignupMode
 from themes.registry import THEMES
 
 
@@ -24,8 +27,8 @@ class NewClientForm(FlaskForm):
     kind = SelectField(
         "Account type",
         choices=[
-            SelectChoice("company", "Company"),
-            SelectChoice("household", "Household / individual"),
+            SelectChoice(AccountKind.COMPANY, "Company"),
+            SelectChoice(AccountKind.HOUSEHOLD, "Household / individual"),
         ],
     )
     contact_name = StringField("Contact name", validators=[Length(max=200)])
@@ -68,15 +71,15 @@ class PortalSettingsForm(FlaskForm):
     expired_invite_action = SelectField(
         "When a client asks to renew an expired invitation",
         choices=[
-            SelectChoice("resend", "Send them a fresh invitation"),
-            SelectChoice("notify", "Notify the firm's managers"),
+            SelectChoice(ExpiredInviteAction.RESEND, "Send them a fresh invitation"),
+            SelectChoice(ExpiredInviteAction.NOTIFY, "Notify the firm's managers"),
         ],
     )
     signup_mode = SelectField(
         "How clients get in",
         choices=[
-            SelectChoice("invite_only", "Invite-only: the firm invites each client"),
-            SelectChoice("open", "Direct sign-up: anyone can create an account"),
+            SelectChoice(SignupMode.INVITE_ONLY, "Invite-only: the firm invites each client"),
+            SelectChoice(SignupMode.OPEN, "Direct sign-up: anyone can create an account"),
         ],
     )
     signup_ask_company = BooleanField("Ask for a company name on sign-up")
@@ -143,7 +146,7 @@ class LinkForm(FlaskForm):
     mode = SelectField(
         "Opens",
         choices=[
-            SelectChoice("tab", "In a new tab"),
-            SelectChoice("embed", "Inside the portal (embedded)"),
+            SelectChoice(LinkMode.TAB, "In a new tab"),
+            SelectChoice(LinkMode.EMBED, "Inside the portal (embedded)"),
         ],
     )

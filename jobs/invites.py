@@ -4,29 +4,28 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import select
-
 from jobs.context import job
 from portal.clients.directory import enable_login_for_accounts
 from portal.clients.invitations import send_invitation
-from portal.clients.models import BulkInvite
+from portal.clients.models import BulkInvite, BulkStatus
 from portal.core.database import utcnow
 from portal.core.extensions import db
-from tenants.models import Tenant
+from tenants.resolution import snapshot_by_id
+from tenants.scoping import get_owned
 
 CHUNK = 200
 
 
 @job
 def run_bulk_invite(tenant_id: int, bulk_id: int) -> int:
-    bulk = db.session.scalar(
-        select(BulkInvite).where(BulkInvite.tenant_id == tenant_id, BulkInvite.id == bulk_id)
-    )
-    if bulk is None or bulk.status == "done":
+    bulk = get_owned(BulkInvite, tenant_id, bulk_id)
+    if bulk is None or bulk.status == BulkStatus.DONE:
         return 0
-    tenant = db.session.get(Tenant, tenant_id)
+    tenant = snapshot_by_id(tenant_id)
+    if tenant is None:
+        return 0
     account_ids: list[int] = json.loads(bulk.account_ids)
-    bulk.status = "running"
+    bulk.status = BulkStatus.RUNNING
     db.session.commit()
     invited_contacts: set[int] = set()
     for start in range(bulk.processed, len(account_ids), CHUNK):
@@ -48,8 +47,7 @@ def run_bulk_invite(tenant_id: int, bulk_id: int) -> int:
         db.session.commit()
         db.session.expunge_all()
         bulk = db.session.get(BulkInvite, bulk_id)
-        tenant = db.session.get(Tenant, tenant_id)
-    bulk.status = "done"
+    bulk.status = BulkStatus.DONE
     bulk.finished_at = utcnow()
     db.session.commit()
     return bulk.invited

@@ -7,7 +7,6 @@ a higher layer; interfaces may pass the function itself. `jobs.tasks.init_app` r
 from __future__ import annotations
 
 import logging
-import re
 import threading
 from collections.abc import Callable, Iterable
 from datetime import timedelta
@@ -49,12 +48,6 @@ def register_jobs(app: Flask, functions: Iterable[Job]) -> None:
 
 def queue_name(app: Flask) -> str:
     return f"{app.config['REDIS_KEY_PREFIX']}default"
-
-
-def recurring_job_id(name: str) -> str:
-    """A fixed job id, distinct per deployment (key prefix), so a job is queued only once."""
-    prefix = re.sub(r"[^A-Za-z0-9_-]", "-", current_app.config["REDIS_KEY_PREFIX"])
-    return f"{prefix}{name}"
 
 
 def enqueue(

@@ -120,7 +120,27 @@ def snapshot_of(tenant: Tenant) -> TenantSnapshot:
         login_image_key=tenant.login_image_key,
         favicon_key=tenant.favicon_key,
         primary_host=tenant.primary_host,
+        invite_expiry_days=tenant.invite_expiry_days,
+        expired_invite_action=tenant.expired_invite_action,
+        signup_ask_company=tenant.signup_ask_company,
+        allow_duplicate_contacts=tenant.allow_duplicate_contacts,
+        notify_on_signup=tenant.notify_on_signup,
+        unverified_purge_days=tenant.unverified_purge_days,
     )
+
+
+def snapshot_by_id(tenant_id: int) -> TenantSnapshot | None:
+    """For jobs, which are given ids: the tenant as services take it, whatever its status."""
+    tenant = db.session.get(Tenant, tenant_id)
+    return snapshot_of(tenant) if tenant is not None else None
+
+
+def tenant_row(tenant: TenantSnapshot) -> Tenant:
+    """The row behind a snapshot, for the settings pages that change it."""
+    row = db.session.get(Tenant, tenant.id)
+    if row is None:
+        abort(404)
+    return row
 
 
 def _load_snapshot(host: str) -> TenantSnapshot | None:

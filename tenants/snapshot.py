@@ -5,7 +5,9 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class TenantSnapshot:
-    """What a request needs to know about its tenant; immutable, safe to cache across requests."""
+    """The one way a tenant is passed around: what requests, services and emails need to know
+    about it; immutable, safe to cache across requests. Views get it from `current_tenant`,
+    jobs from `snapshot_by_id`; only settings pages load the `Tenant` row to change it."""
 
     id: int
     slug: str
@@ -22,3 +24,10 @@ class TenantSnapshot:
     login_image_key: str = ""
     favicon_key: str = ""
     primary_host: str | None = None  # when chosen, every other host redirects here
+    # Portal settings the services read (Settings › Portal and Invites).
+    invite_expiry_days: int = 14
+    expired_invite_action: str = "resend"  # tenants.models.ExpiredInviteAction
+    signup_ask_company: bool = False
+    allow_duplicate_contacts: bool = False
+    notify_on_signup: bool = True
+    unverified_purge_days: int = 7

@@ -12,7 +12,6 @@ from admin.forms import AddContactForm, BulkInviteForm, ChangeEmailForm, InviteF
 from jobs.invites import run_bulk_invite
 from jobs.queue import enqueue
 from portal.clients import directory
-from portal.clients.directory import DirectoryError
 from portal.clients.invitations import (
     RESEND_ADVICE_AFTER,
     cancel_invitation,
@@ -21,18 +20,14 @@ from portal.clients.invitations import (
 )
 from portal.clients.models import BulkInvite, ClientAccount, Contact
 from portal.clients.pending import pending_rows
-from portal.core.emails import InvalidEmail
+from portal.core.errors import UserError, form_status, show_on_form
 from portal.core.extensions import db
 from portal.signup.service import unverified_signups
 from tenants.context import current_tenant
-from tenants.models import Tenant
+from tenants.scoping import get_owned
 
 bp = Blueprint("admin_clients", __name__, url_prefix="/admin/clients")
 FILTERS = ("q", "status", "last_login")
-
-
-def _tenant() -> Tenant:
-    return db.session.get(Tenant, current_tenant.id)
 
 
 def _staff_label() -> str:
@@ -102,11 +97,7 @@ def bulk():  # type: ignore[no-untyped-def]
 @bp.get("/bulk/<int:bulk_id>")
 @staff_required
 def bulk_progress(bulk_id: int):  # type: ignore[no-untyped-def]
-    run = db.session.scalar(
-        db.select(BulkInvite).where(
-            BulkInvite.tenant_id == current_tenant.id, BulkInvite.id == bulk_id
-        )
-    ) or abort(404)
+    run = get_owned(BulkInvite, current_tenant.id, bulk_id) or abort(404)
     return render_template("admin/clients/bulk.html", run=run)
 
 
@@ -126,14 +117,13 @@ def new():  # type: ignore[no-untyped-def]
                 form.contact_name.data or "",
                 login=form.login.data,
             )
-        except (DirectoryError, InvalidEmail) as exc:
+        except UserError as exc:
             db.session.rollback()
-            field = getattr(exc, "field", "email")
-            form[field if field in form else "email"].errors.append(str(exc))
+            show_on_form(form, exc, default_field="email")
         else:
             if form.login.data and form.send_invite.data:
                 send_invitation(
-                    _tenant(),
+                    current_tenant,
                     contact,
                     invited_by=_staff_label(),
                     staff_id=current_user.id,
@@ -142,7 +132,7 @@ def new():  # type: ignore[no-untyped-def]
             db.session.commit()
             flash(f"Client account {account.name} created.")
             return redirect(url_for("admin_clients.account", account_id=account.id))
-    return render_template("admin/clients/new.html", form=form)
+    return render_template("admin/clients/new.html", form=form), form_status(form)
 
 
 @bp.get("/<int:account_id>")
@@ -174,9 +164,9 @@ def add_contact(account_id: int):  # type: ignore[no-untyped-def]
                 form.name.data or "",
                 login=form.login.data,
             )
-        except (DirectoryError, InvalidEmail) as exc:
+        except UserError as exc:
             db.session.rollback()
-            flash(str(exc))
+            flash(exc.message)
         else:
             db.session.commit()
             flash(f"{contact.email} added to {client.name}.")
@@ -208,7 +198,7 @@ def invite(account_id: int, contact_id: int):  # type: ignore[no-untyped-def]
     else:
         directory.set_login(current_tenant.id, client.id, contact.id, True)
         invitation = send_invitation(
-            _tenant(),
+            current_tenant,
             contact,
             invited_by=_staff_label(),
             staff_id=current_user.id,
@@ -239,7 +229,7 @@ def copy_invite_link(account_id: int, contact_id: int):  # type: ignore[no-untyp
         flash(f"{contact.email} has already activated their portal access.")
         return redirect(url_for("admin_clients.account", account_id=client.id))
     directory.set_login(current_tenant.id, client.id, contact.id, True)
-    link = copy_link(_tenant(), contact, _staff_label())
+    link = copy_link(current_tenant, contact, _staff_label())
     db.session.commit()
     return render_template(
         "admin/clients/copy_link.html", account=client, contact=contact, link=link
@@ -256,9 +246,9 @@ def change_email(account_id: int, contact_id: int):  # type: ignore[no-untyped-d
     elif form.validate_on_submit():
         try:
             directory.change_email(current_tenant.id, contact, form.email.data)
-        except (DirectoryError, InvalidEmail) as exc:
+        except UserError as exc:
             db.session.rollback()
-            flash(str(exc))
+            flash(exc.message)
         else:
             db.session.commit()
             flash(f"Email changed to {contact.email}; any earlier invitation link was cancelled.")
@@ -271,7 +261,7 @@ def change_email(account_id: int, contact_id: int):  # type: ignore[no-untyped-d
 @staff_required
 def signups():  # type: ignore[no-untyped-def]
     """Self-registrations whose email is not verified yet (purged after the tenant's limit)."""
-    tenant = _tenant()
+    tenant = current_tenant
     return render_template(
         "admin/clients/signups.html",
         contacts=unverified_signups(tenant.id),
@@ -302,7 +292,7 @@ def pending_action(action: str):  # type: ignore[no-untyped-def]
     if not rows:
         flash("Select at least one contact.")
         return redirect(url_for("admin_clients.pending"))
-    tenant = _tenant()
+    tenant = current_tenant
     for row in rows:
         if action == "resend":
             send_invitation(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from admin.access import staff_required
 from portal.auth.forms import SetPasswordForm, SignInForm
@@ -18,6 +17,7 @@ from portal.core.database import utcnow
 from portal.core.extensions import db
 from portal.core.http import no_referrer
 from tenants.context import current_tenant
+from tenants.scoping import owned
 
 bp = Blueprint("admin_firm", __name__, url_prefix="/admin")
 
@@ -73,8 +73,7 @@ def accept_invitation(token: str):  # type: ignore[no-untyped-def]
 
 def _live_invitation(token: str) -> StaffInvitation | None:
     return db.session.scalar(
-        select(StaffInvitation).where(
-            StaffInvitation.tenant_id == current_tenant.id,
+        owned(StaffInvitation, current_tenant.id).where(
             StaffInvitation.token_hash == hash_token(token),
             StaffInvitation.accepted_at.is_(None),
             StaffInvitation.cancelled_at.is_(None),
@@ -89,7 +88,5 @@ def _redeem(invitation: StaffInvitation) -> bool:
 
 def _find_staff(email: str) -> StaffMember | None:
     return db.session.scalar(
-        select(StaffMember).where(
-            StaffMember.tenant_id == current_tenant.id, StaffMember.email == email
-        )
+        owned(StaffMember, current_tenant.id).where(StaffMember.email == email)
     )

@@ -8,12 +8,11 @@ from sqlalchemy import func, select
 
 from admin.access import settings_permission_required
 from admin.forms import LinkForm
+from portal.core.errors import UNPROCESSABLE, UserError, show_on_form
 from portal.core.extensions import db
-from portal.modules.models import ModuleLink
+from portal.modules.models import LinkMode, ModuleLink
 from portal.modules.registry import ICONS
 from portal.modules.service import (
-    LINK_MODES,
-    InvalidLink,
     forget_module_cache,
     links_of,
     override_row,
@@ -22,6 +21,7 @@ from portal.modules.service import (
     validate_link_url,
 )
 from tenants.context import current_tenant
+from tenants.scoping import get_owned
 
 bp = Blueprint("admin_modules", __name__, url_prefix="/admin/settings/modules")
 TITLE_MAX = 40
@@ -74,7 +74,7 @@ def save():  # type: ignore[no-untyped-def]
     if errors:
         db.session.rollback()
         forget_module_cache()
-        return _render(errors, status=400)
+        return _render(errors, status=UNPROCESSABLE)
     keys = [module.key for module in modules]
     key, _, direction = request.form.get("move", "").partition(":")
     if key in keys and direction in ("up", "down"):
@@ -97,8 +97,8 @@ def add_link():  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         try:
             url = validate_link_url(form.url.data)
-        except InvalidLink as exc:
-            form.url.errors = [str(exc)]
+        except UserError as exc:
+            show_on_form(form, exc, default_field="url")
         else:
             tenant_id = current_tenant.id
             last = db.session.scalar(
@@ -109,14 +109,14 @@ def add_link():  # type: ignore[no-untyped-def]
                     tenant_id=tenant_id,
                     title=" ".join(form.title.data.split()),
                     url=url,
-                    mode=form.mode.data if form.mode.data in LINK_MODES else "tab",
+                    mode=form.mode.data if form.mode.data in set(LinkMode) else LinkMode.TAB,
                     position=(last or 0) + 10,
                 )
             )
             db.session.commit()
             flash(f"Link “{form.title.data}” added.")
             return redirect(url_for("admin_modules.index") + "#links")
-    return _render(link_form=form, status=400)
+    return _render(link_form=form, status=UNPROCESSABLE)
 
 
 @bp.post("/links/<int:link_id>/delete")
@@ -124,11 +124,7 @@ def add_link():  # type: ignore[no-untyped-def]
 def delete_link(link_id: int):  # type: ignore[no-untyped-def]
     if not FlaskForm().validate_on_submit():
         abort(400)
-    link = db.session.scalar(
-        select(ModuleLink).where(
-            ModuleLink.tenant_id == current_tenant.id, ModuleLink.id == link_id
-        )
-    )
+    link = get_owned(ModuleLink, current_tenant.id, link_id)
     if link is None:
         abort(404)
     db.session.delete(link)

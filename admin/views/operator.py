@@ -8,12 +8,13 @@ from sqlalchemy import func, select
 
 from admin.access import operator_required
 from admin.forms import CreateTenantForm
-from admin.provisioning import ProvisioningError, provision_tenant
 from portal.auth.forms import SignInForm
 from portal.auth.models import Operator
 from portal.auth.principals import sign_out_everywhere
 from portal.auth.signin import one, sign_in_with
+from portal.auth.staff import provision_tenant
 from portal.core.emails import InvalidEmail
+from portal.core.errors import UserError, show_on_form
 from portal.core.extensions import db
 from portal.mail.models import OutboxMessage
 from tenants.models import Domain, DomainStatus, Tenant
@@ -65,10 +66,12 @@ def new_tenant():  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         try:
             tenant, _link = provision_tenant(form.slug.data, form.name.data, form.owner_email.data)
-        except (ProvisioningError, InvalidEmail) as exc:
+        except (UserError, InvalidEmail) as exc:
             db.session.rollback()
-            field = "owner_email" if isinstance(exc, InvalidEmail) else exc.field
-            form[field].errors.append(str(exc))
+            if isinstance(exc, UserError):
+                show_on_form(form, exc, default_field="owner_email")
+            else:
+                form.owner_email.errors.append(str(exc))
         else:
             db.session.commit()
             flash(f"Tenant {tenant.name} created; the owner has been emailed an invitation.")

@@ -10,13 +10,13 @@ from wtforms.fields.choices import SelectChoice
 from admin.access import settings_permission_required
 from admin.forms import PortalSettingsForm, SettingsInviteForm
 from portal.clients import directory
-from portal.clients.directory import DirectoryError
 from portal.clients.invitations import send_invitation
 from portal.clients.models import ClientAccount, Contact
-from portal.core.emails import InvalidEmail
+from portal.core.errors import UserError, form_status, show_on_form
 from portal.core.extensions import db
 from tenants.context import current_tenant
-from tenants.models import Tenant
+from tenants.resolution import tenant_row
+from tenants.scoping import owned
 
 bp = Blueprint("admin_settings", __name__, url_prefix="/admin/settings")
 
@@ -27,25 +27,23 @@ def invites():  # type: ignore[no-untyped-def]
     tenant_id = current_tenant.id
     form = SettingsInviteForm()
     accounts = db.session.scalars(
-        select(ClientAccount)
-        .where(ClientAccount.tenant_id == tenant_id)
-        .order_by(ClientAccount.name)
+        owned(ClientAccount, tenant_id).order_by(ClientAccount.name)
     ).all()
     form.account_id.choices = [SelectChoice(a.id, a.name) for a in accounts]
     if form.validate_on_submit():
         account = directory.get_account(tenant_id, form.account_id.data)
         try:
             contact = directory.add_contact(tenant_id, account, form.email.data, login=True)
-        except (DirectoryError, InvalidEmail) as exc:
+        except UserError as exc:
             db.session.rollback()
-            form.email.errors.append(str(exc))
+            show_on_form(form, exc, default_field="email")
         else:
             if contact.activated_at is not None:
                 db.session.commit()
                 flash(f"{contact.email} already uses the portal; they now also see {account.name}.")
             else:
                 send_invitation(
-                    db.session.get(Tenant, tenant_id),
+                    current_tenant,
                     contact,
                     invited_by=f"{current_user.display_name} (team)",
                     staff_id=current_user.id,
@@ -60,15 +58,16 @@ def invites():  # type: ignore[no-untyped-def]
         .order_by(Contact.email)
         .limit(500)
     ).all()
-    return render_template(
+    page = render_template(
         "admin/settings/invites.html", form=form, known_emails=known, has_accounts=bool(accounts)
     )
+    return page, form_status(form)
 
 
 @bp.route("/portal", methods=["GET", "POST"])
 @settings_permission_required
 def portal_settings():  # type: ignore[no-untyped-def]
-    tenant = db.session.get(Tenant, current_tenant.id)
+    tenant = tenant_row(current_tenant)
     form = PortalSettingsForm(obj=tenant)
     if form.validate_on_submit():
         tenant.welcome_message = (form.welcome_message.data or "").strip()
@@ -82,4 +81,4 @@ def portal_settings():  # type: ignore[no-untyped-def]
         db.session.commit()
         flash("Portal settings saved.")
         return redirect(url_for("admin_settings.portal_settings"))
-    return render_template("admin/settings/portal.html", form=form)
+    return render_template("admin/settings/portal.html", form=form), form_status(form)

@@ -1,35 +1,30 @@
+"""Who works on the platform: operators, firm staff and their invitations."""
+
 from __future__ import annotations
 
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, ForeignKeyConstraint, String, UniqueConstraint
+from sqlalchemy import ForeignKeyConstraint, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.auth.principals import register_principal
+from portal.auth.principals import Principal, PrincipalKind
 from portal.core.database import utcnow
 from portal.core.extensions import db
+from tenants.scoping import TenantOwned
 
 
-class Operator(db.Model):
+class Operator(Principal, db.Model):
     """A platform operator: signs in on the platform host only."""
 
     __tablename__ = "operators"
+    kind = PrincipalKind.OPERATOR
+    tenant_owned = False
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(320), unique=True)
     password_hash: Mapped[str] = mapped_column(String(200))
-    session_nonce: Mapped[str] = mapped_column(String(32), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    last_login_at: Mapped[datetime | None]
-
-    is_authenticated = True
-    is_active = True
-    is_anonymous = False
-    kind = "operator"
-
-    def get_id(self) -> str:
-        return f"operator:{self.id}:{self.session_nonce}"
 
 
 class StaffRole(enum.StrEnum):
@@ -38,26 +33,21 @@ class StaffRole(enum.StrEnum):
     MEMBER = "member"
 
 
-class StaffMember(db.Model):
+class StaffMember(Principal, TenantOwned, db.Model):
     """A person working for one firm (tenant); signs in on that tenant's hosts under /admin."""
 
     __tablename__ = "staff_members"
     __table_args__ = (UniqueConstraint("tenant_id", "email"), UniqueConstraint("tenant_id", "id"))
+    kind = PrincipalKind.STAFF
+    tenant_owned = True
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
     email: Mapped[str] = mapped_column(String(320))
     name: Mapped[str] = mapped_column(String(120), default="")
     role: Mapped[str] = mapped_column(String(16), default=StaffRole.MEMBER)
     password_hash: Mapped[str | None] = mapped_column(String(200))
-    session_nonce: Mapped[str] = mapped_column(String(32), default="")
     disabled_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    last_login_at: Mapped[datetime | None]
-
-    is_authenticated = True
-    is_anonymous = False
-    kind = "staff"
 
     @property
     def is_active(self) -> bool:
@@ -75,11 +65,8 @@ class StaffMember(db.Model):
     def display_name(self) -> str:
         return self.name or self.email
 
-    def get_id(self) -> str:
-        return f"staff:{self.id}:{self.session_nonce}"
 
-
-class StaffInvitation(db.Model):
+class StaffInvitation(TenantOwned, db.Model):
     __tablename__ = "staff_invitations"
     __table_args__ = (
         ForeignKeyConstraint(
@@ -89,14 +76,9 @@ class StaffInvitation(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
     staff_id: Mapped[int] = mapped_column(index=True)
     token_hash: Mapped[str] = mapped_column(String(64))
     expires_at: Mapped[datetime]
     accepted_at: Mapped[datetime | None]
     cancelled_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
-register_principal("operator", Operator, tenant_owned=False)
-register_principal("staff", StaffMember, tenant_owned=True)

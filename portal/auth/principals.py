@@ -7,30 +7,57 @@ its nonce is unchanged, so signing out or resetting a password ends every copied
 
 from __future__ import annotations
 
+import enum
 import hmac
-from typing import Protocol
+from datetime import datetime
+from typing import TYPE_CHECKING, ClassVar
 
 from flask import Flask, g, session
 from flask_login import login_user, logout_user
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.auth.tokens import new_nonce
 from portal.core.extensions import db, login_manager
 
 
-class Principal(Protocol):
-    id: int
-    session_nonce: str
+class PrincipalKind(enum.StrEnum):
+    OPERATOR = "operator"
+    STAFF = "staff"
+    CLIENT = "client"
 
 
-_KINDS: dict[str, tuple[type, bool]] = {}
+class Principal:
+    """Base of every model a person signs in as (Operator, StaffMember, Contact).
+
+    Subclasses set `kind` and `tenant_owned`; `load_principal` finds them by subclassing, so
+    nothing is registered at import time.
+    """
+
+    kind: ClassVar[PrincipalKind]
+    tenant_owned: ClassVar[bool]
+    is_authenticated = True
+    is_anonymous = False
+
+    if TYPE_CHECKING:
+        id: int
+    session_nonce: Mapped[str] = mapped_column(String(32), default="")
+    last_login_at: Mapped[datetime | None]
+
+    @property
+    def is_active(self) -> bool:
+        return True
+
+    @property
+    def can_sign_in(self) -> bool:
+        return True
+
+    def get_id(self) -> str:
+        return f"{self.kind}:{self.id}:{self.session_nonce}"
 
 
-def register_principal(kind: str, model: type, *, tenant_owned: bool) -> None:
-    _KINDS[kind] = (model, tenant_owned)
-
-
-def principal_id(kind: str, principal: Principal) -> str:
-    return f"{kind}:{principal.id}:{principal.session_nonce}"
+def _principal_models() -> dict[str, type[Principal]]:
+    return {model.kind: model for model in Principal.__subclasses__()}
 
 
 def init_app(app: Flask) -> None:
@@ -42,36 +69,38 @@ def init_app(app: Flask) -> None:
     login_manager.user_loader(load_principal)
 
 
-def load_principal(value: str) -> object | None:
+def load_principal(value: str) -> Principal | None:
     kind, _, rest = value.partition(":")
     raw_id, _, nonce = rest.partition(":")
-    if kind not in _KINDS or not raw_id.isdigit() or not nonce:
+    model = _principal_models().get(kind)
+    if model is None or not raw_id.isdigit() or not nonce:
         return None
-    model, tenant_owned = _KINDS[kind]
     tenant = g.get("tenant")
-    if tenant_owned != (tenant is not None):
+    if model.tenant_owned != (tenant is not None):
         return None
     principal = db.session.get(model, int(raw_id))
-    if principal is None or (tenant_owned and principal.tenant_id != tenant.id):
+    if principal is None or (
+        model.tenant_owned and getattr(principal, "tenant_id", None) != tenant.id
+    ):
         return None
     if not principal.session_nonce or not hmac.compare_digest(principal.session_nonce, nonce):
         return None
-    if not getattr(principal, "can_sign_in", True):
+    if not principal.can_sign_in:
         return None
     return principal
 
 
-def sign_in(principal: object) -> None:
+def sign_in(principal: Principal) -> None:
     """Start a fresh session: whatever the pre-login session held is dropped."""
     session.clear()
-    if not principal.session_nonce:  # type: ignore[attr-defined]
-        principal.session_nonce = new_nonce()  # type: ignore[attr-defined]
+    if not principal.session_nonce:
+        principal.session_nonce = new_nonce()
     session.permanent = True
-    login_user(principal)  # type: ignore[arg-type]
+    login_user(principal)
 
 
-def sign_out_everywhere(principal: object) -> None:
+def sign_out_everywhere(principal: Principal) -> None:
     """Rotate the nonce so every existing session cookie of this principal stops working."""
-    principal.session_nonce = new_nonce()  # type: ignore[attr-defined]
+    principal.session_nonce = new_nonce()
     logout_user()
     session.clear()

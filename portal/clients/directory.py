@@ -13,68 +13,54 @@ from datetime import datetime
 from sqlalchemy import Select, and_, exists, func, or_, select
 
 from portal.clients.invitations import cancel_invitation, latest_invitation
-from portal.clients.models import AccountContact, ClientAccount, Contact, Invitation
+from portal.clients.models import AccountContact, AccountKind, ClientAccount, Contact, Invitation
 from portal.clients.status import AccountStatus, ContactStatus, account_status, contact_status
 from portal.core.emails import normalize_email
+from portal.core.errors import UserError
 from portal.core.extensions import db
+from tenants.scoping import get_owned, owned
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-
-
-class DirectoryError(ValueError):
-    def __init__(self, message: str, field: str = "email") -> None:
-        super().__init__(message)
-        self.field = field
 
 
 def clean_text(raw: str | None, *, label: str, max_length: int, required: bool = False) -> str:
     value = " ".join(_CONTROL.sub(" ", raw or "").split())
     if required and not value:
-        raise DirectoryError(f"Enter the {label}.", label.replace(" ", "_"))
+        raise UserError(f"Enter the {label}.", field=label.replace(" ", "_"))
     if len(value) > max_length:
-        raise DirectoryError(
-            f"The {label} can be at most {max_length} characters.", label.replace(" ", "_")
+        raise UserError(
+            f"The {label} can be at most {max_length} characters.", field=label.replace(" ", "_")
         )
     return value
 
 
 def get_account(tenant_id: int, account_id: int) -> ClientAccount | None:
-    return db.session.scalar(
-        select(ClientAccount).where(
-            ClientAccount.tenant_id == tenant_id, ClientAccount.id == account_id
-        )
-    )
+    return get_owned(ClientAccount, tenant_id, account_id)
 
 
 def get_contact(tenant_id: int, contact_id: int) -> Contact | None:
-    return db.session.scalar(
-        select(Contact).where(Contact.tenant_id == tenant_id, Contact.id == contact_id)
-    )
+    return get_owned(Contact, tenant_id, contact_id)
 
 
 def find_contact_by_email(tenant_id: int, email: str) -> Contact | None:
     return db.session.scalars(
-        select(Contact)
-        .where(Contact.tenant_id == tenant_id, Contact.email == email)
-        .order_by(Contact.id)
+        owned(Contact, tenant_id).where(Contact.email == email).order_by(Contact.id)
     ).first()
 
 
 def find_contacts_by_email(tenant_id: int, email: str) -> list[Contact]:
     return list(
         db.session.scalars(
-            select(Contact)
-            .where(Contact.tenant_id == tenant_id, Contact.email == email)
-            .order_by(Contact.id)
+            owned(Contact, tenant_id).where(Contact.email == email).order_by(Contact.id)
         )
     )
 
 
-def create_account(tenant_id: int, name: str, kind: str = "company") -> ClientAccount:
+def create_account(tenant_id: int, name: str, kind: str = AccountKind.COMPANY) -> ClientAccount:
     account = ClientAccount(
         tenant_id=tenant_id,
         name=clean_text(name, label="account name", max_length=200, required=True),
-        kind=kind if kind in ("company", "household") else "company",
+        kind=kind if kind in set(AccountKind) else AccountKind.COMPANY,
     )
     db.session.add(account)
     db.session.flush()
@@ -121,9 +107,7 @@ def set_login(
 
 def enable_login_for_accounts(tenant_id: int, account_ids: list[int]) -> list[Contact]:
     links = db.session.scalars(
-        select(AccountContact).where(
-            AccountContact.tenant_id == tenant_id, AccountContact.account_id.in_(account_ids)
-        )
+        owned(AccountContact, tenant_id).where(AccountContact.account_id.in_(account_ids))
     ).all()
     contact_ids = set()
     for link in links:
@@ -133,9 +117,7 @@ def enable_login_for_accounts(tenant_id: int, account_ids: list[int]) -> list[Co
         return []
     return list(
         db.session.scalars(
-            select(Contact)
-            .where(Contact.tenant_id == tenant_id, Contact.id.in_(contact_ids))
-            .order_by(Contact.id)
+            owned(Contact, tenant_id).where(Contact.id.in_(contact_ids)).order_by(Contact.id)
         )
     )
 
@@ -147,7 +129,7 @@ def change_email(tenant_id: int, contact: Contact, new_email: str) -> None:
         return
     other = find_contact_by_email(tenant_id, address)
     if other is not None and other.id != contact.id:
-        raise DirectoryError("Another contact already uses this email address.")
+        raise UserError("Another contact already uses this email address.", field="email")
     contact.email = address
     contact.email_problem = None
     contact.session_nonce = ""

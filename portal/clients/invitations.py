@@ -16,7 +16,6 @@ from datetime import timedelta
 from types import EllipsisType
 
 from flask import current_app
-from sqlalchemy import select
 
 from portal.auth.single_use import consume_once
 from portal.auth.tokens import hash_token
@@ -25,8 +24,8 @@ from portal.core.database import utcnow
 from portal.core.extensions import db
 from portal.mail.compose import queue_email
 from tenants.context import tenant_url
-from tenants.models import Tenant
-from tenants.resolution import snapshot_of
+from tenants.scoping import owned
+from tenants.snapshot import TenantSnapshot
 
 log = logging.getLogger("foyer.invitations")
 RESEND_ADVICE_AFTER = 3
@@ -39,15 +38,15 @@ def invitation_token(invitation: Invitation) -> str:
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
-def invitation_link(tenant: Tenant, invitation: Invitation) -> str:
-    host = snapshot_of(tenant).canonical_host
+def invitation_link(tenant: TenantSnapshot, invitation: Invitation) -> str:
+    host = tenant.canonical_host
     return tenant_url(host, "access.accept_invitation", token=invitation_token(invitation))
 
 
 def latest_invitation(tenant_id: int, contact_id: int) -> Invitation | None:
     return db.session.scalars(
-        select(Invitation)
-        .where(Invitation.tenant_id == tenant_id, Invitation.contact_id == contact_id)
+        owned(Invitation, tenant_id)
+        .where(Invitation.contact_id == contact_id)
         .order_by(Invitation.id.desc())
         .limit(1)
     ).first()
@@ -62,7 +61,7 @@ def open_invitation(tenant_id: int, contact_id: int) -> Invitation | None:
 
 
 def prepare_invitation(
-    tenant: Tenant, contact: Contact, known: Invitation | None | EllipsisType = ...
+    tenant: TenantSnapshot, contact: Contact, known: Invitation | None | EllipsisType = ...
 ) -> Invitation:
     """Return the contact's open invitation with a fresh expiry, creating one if needed.
 
@@ -92,7 +91,7 @@ def prepare_invitation(
 
 
 def send_invitation(
-    tenant: Tenant,
+    tenant: TenantSnapshot,
     contact: Contact,
     *,
     invited_by: str,
@@ -111,7 +110,7 @@ def send_invitation(
     invitation.last_sent_at = now
     invitation.send_count = (invitation.send_count or 0) + 1
     queue_email(
-        snapshot_of(tenant),
+        tenant,
         contact.email,
         "client_invitation",
         link=invitation_link(tenant, invitation),
@@ -123,7 +122,7 @@ def send_invitation(
     return invitation
 
 
-def copy_link(tenant: Tenant, contact: Contact, staff_label: str) -> str:
+def copy_link(tenant: TenantSnapshot, contact: Contact, staff_label: str) -> str:
     """The live link for the firm to paste elsewhere; audit-logged, the caller commits."""
     invitation = prepare_invitation(tenant, contact)
     if not invitation.invited_by:
@@ -140,28 +139,11 @@ def cancel_invitation(tenant_id: int, contact_id: int) -> bool:
     return True
 
 
-def open_invitations(tenant_id: int, contact_ids: list[int]) -> dict[int, Invitation]:
-    """Open invitations of many contacts in one query (for bulk sends)."""
-    rows = db.session.scalars(
-        select(Invitation)
-        .where(
-            Invitation.tenant_id == tenant_id,
-            Invitation.contact_id.in_(contact_ids),
-            Invitation.accepted_at.is_(None),
-            Invitation.cancelled_at.is_(None),
-        )
-        .order_by(Invitation.id)
-    )
-    return {invitation.contact_id: invitation for invitation in rows}
-
-
 def find_by_token(tenant_id: int, token: str) -> Invitation | None:
     if not token or len(token) > 100:
         return None
     return db.session.scalar(
-        select(Invitation).where(
-            Invitation.tenant_id == tenant_id, Invitation.token_hash == hash_token(token)
-        )
+        owned(Invitation, tenant_id).where(Invitation.token_hash == hash_token(token))
     )
 
 

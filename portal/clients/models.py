@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, ForeignKeyConstraint, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.auth.principals import register_principal
+from portal.auth.principals import Principal, PrincipalKind
 from portal.core.database import utcnow
 from portal.core.extensions import db
+from tenants.scoping import TenantOwned
 
 
-class ClientAccount(db.Model):
+class AccountKind(enum.StrEnum):
+    COMPANY = "company"
+    HOUSEHOLD = "household"
+
+
+class BulkStatus(enum.StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+
+
+class ClientAccount(TenantOwned, db.Model):
     __tablename__ = "client_accounts"
     __table_args__ = (
         UniqueConstraint("tenant_id", "id"),
@@ -20,41 +33,31 @@ class ClientAccount(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[str] = mapped_column(String(16), default="company")
+    kind: Mapped[str] = mapped_column(String(16), default=AccountKind.COMPANY)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class Contact(db.Model):
+class Contact(Principal, TenantOwned, db.Model):
     """A person at a client: the identity that signs in to the portal of one tenant."""
 
     __tablename__ = "contacts"
+    kind = PrincipalKind.CLIENT
+    tenant_owned = True
     __table_args__ = (
         UniqueConstraint("tenant_id", "id"),
         Index("ix_contacts_tenant_email", "tenant_id", "email"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
     email: Mapped[str] = mapped_column(String(320))
     name: Mapped[str] = mapped_column(String(200), default="")
     email_problem: Mapped[str | None] = mapped_column(String(200))
     self_registered: Mapped[bool] = mapped_column(default=False)
     password_hash: Mapped[str | None] = mapped_column(String(200))
-    session_nonce: Mapped[str] = mapped_column(String(32), default="")
     activated_at: Mapped[datetime | None]
     welcomed_at: Mapped[datetime | None]
-    last_login_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    is_authenticated = True
-    is_anonymous = False
-    kind = "client"
-
-    @property
-    def is_active(self) -> bool:
-        return True
 
     @property
     def can_sign_in(self) -> bool:
@@ -64,11 +67,8 @@ class Contact(db.Model):
     def display_name(self) -> str:
         return self.name or self.email
 
-    def get_id(self) -> str:
-        return f"client:{self.id}:{self.session_nonce}"
 
-
-class AccountContact(db.Model):
+class AccountContact(TenantOwned, db.Model):
     """Links a contact to an account; `login_enabled` is the per-link portal access toggle."""
 
     __tablename__ = "account_contacts"
@@ -80,6 +80,7 @@ class AccountContact(db.Model):
         Index("ix_account_contacts_tenant_contact", "tenant_id", "contact_id"),
     )
 
+    # The mixin's column, as the first part of the primary key (which indexes it).
     tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), primary_key=True)
     account_id: Mapped[int] = mapped_column(primary_key=True)
     contact_id: Mapped[int] = mapped_column(primary_key=True)
@@ -87,7 +88,7 @@ class AccountContact(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class Invitation(db.Model):
+class Invitation(TenantOwned, db.Model):
     """One live invitation per contact at most; resending refreshes it and keeps the link."""
 
     __tablename__ = "invitations"
@@ -99,7 +100,6 @@ class Invitation(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
     contact_id: Mapped[int]
     email: Mapped[str] = mapped_column(String(320))
     nonce: Mapped[str] = mapped_column(String(64))
@@ -116,7 +116,7 @@ class Invitation(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class PasswordReset(db.Model):
+class PasswordReset(TenantOwned, db.Model):
     __tablename__ = "password_resets"
     __table_args__ = (
         ForeignKeyConstraint(["tenant_id", "contact_id"], ["contacts.tenant_id", "contacts.id"]),
@@ -124,7 +124,6 @@ class PasswordReset(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
     contact_id: Mapped[int] = mapped_column(index=True)
     token_hash: Mapped[str] = mapped_column(String(64))
     expires_at: Mapped[datetime]
@@ -132,14 +131,13 @@ class PasswordReset(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class BulkInvite(db.Model):
+class BulkInvite(TenantOwned, db.Model):
     """A bulk 'enable login / send invitations' run, processed by a job with visible progress."""
 
     __tablename__ = "bulk_invites"
     __table_args__ = (UniqueConstraint("tenant_id", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
     account_ids: Mapped[str] = mapped_column(Text)
     send_invitations: Mapped[bool] = mapped_column(default=False)
     personal_message: Mapped[str] = mapped_column(Text, default="")
@@ -148,9 +146,6 @@ class BulkInvite(db.Model):
     total: Mapped[int] = mapped_column(default=0)
     processed: Mapped[int] = mapped_column(default=0)
     invited: Mapped[int] = mapped_column(default=0)
-    status: Mapped[str] = mapped_column(String(16), default="queued")
+    status: Mapped[str] = mapped_column(String(16), default=BulkStatus.QUEUED)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]
-
-
-register_principal("client", Contact, tenant_owned=True)

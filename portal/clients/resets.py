@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from portal.auth.single_use import consume_once
 from portal.auth.tokens import hash_token, new_token
@@ -13,13 +13,13 @@ from portal.core.database import utcnow
 from portal.core.extensions import db
 from portal.mail.compose import queue_email
 from tenants.context import tenant_url
-from tenants.models import Tenant
-from tenants.resolution import snapshot_of
+from tenants.scoping import owned
+from tenants.snapshot import TenantSnapshot
 
 RESET_LIFETIME = timedelta(hours=1)
 
 
-def send_reset(tenant: Tenant, contact: Contact) -> None:
+def send_reset(tenant: TenantSnapshot, contact: Contact) -> None:
     """Issue a new reset link (older unused ones die) and queue its email; the caller commits."""
     now = utcnow()
     db.session.execute(
@@ -40,17 +40,15 @@ def send_reset(tenant: Tenant, contact: Contact) -> None:
             expires_at=now + RESET_LIFETIME,
         )
     )
-    snapshot = snapshot_of(tenant)
-    link = tenant_url(snapshot.canonical_host, "access.reset_password", token=raw)
-    queue_email(snapshot, contact.email, "password_reset", link=link, contact=contact)
+    link = tenant_url(tenant.canonical_host, "access.reset_password", token=raw)
+    queue_email(tenant, contact.email, "password_reset", link=link, contact=contact)
 
 
 def live_reset(tenant_id: int, token: str) -> PasswordReset | None:
     if not token or len(token) > 100:
         return None
     return db.session.scalar(
-        select(PasswordReset).where(
-            PasswordReset.tenant_id == tenant_id,
+        owned(PasswordReset, tenant_id).where(
             PasswordReset.token_hash == hash_token(token),
             PasswordReset.used_at.is_(None),
             PasswordReset.expires_at > utcnow(),

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from portal.core.extensions import db
 
@@ -26,7 +26,7 @@ def init_app(app: Flask) -> None:
     for target, name, listener in (
         (Engine, "connect", _sqlite_pragmas),
         (Session, "after_commit", _run_after_commit),
-        (Session, "after_rollback", _forget_after_rollback),
+        (Session, "after_soft_rollback", _forget_after_rollback),
     ):
         if not event.contains(target, name, listener):
             event.listen(target, name, listener)
@@ -53,8 +53,10 @@ def _run_after_commit(session: Session) -> None:
         func(*items)
 
 
-def _forget_after_rollback(session: Session) -> None:
-    session.info.pop(_AFTER_COMMIT, None)
+def _forget_after_rollback(session: Session, previous: SessionTransaction) -> None:
+    """Every `rollback()` call, even with no transaction begun; a savepoint's keeps the rest."""
+    if not previous.nested:
+        session.info.pop(_AFTER_COMMIT, None)
 
 
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:

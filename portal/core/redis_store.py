@@ -13,7 +13,3 @@ def init_app(app: Flask) -> None:
 
 def get_redis() -> Redis | None:
     return current_app.extensions["foyer.redis"]
-
-
-def redis_key(name: str) -> str:
-    return f"{current_app.config['REDIS_KEY_PREFIX']}{name}"

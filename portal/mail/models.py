@@ -3,11 +3,12 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core.database import utcnow
 from portal.core.extensions import db
+from tenants.scoping import TenantOwned
 
 
 class OutboxStatus(enum.StrEnum):
@@ -17,7 +18,7 @@ class OutboxStatus(enum.StrEnum):
     FAILED = "failed"
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(TenantOwned, db.Model):
     """One email, written in the same transaction as the action that caused it."""
 
     __tablename__ = "outbox_messages"
@@ -27,7 +28,6 @@ class OutboxMessage(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
     kind: Mapped[str] = mapped_column(String(40))
     to_address: Mapped[str] = mapped_column(String(320))
     from_address: Mapped[str] = mapped_column(String(400))

@@ -7,13 +7,12 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from flask import g
-from sqlalchemy import select
 
+from portal.core.errors import UserError
 from portal.core.extensions import db
 from portal.modules.models import ModuleLink, TenantModule
 from portal.modules.registry import ALL_MODULES, ICONS, ModuleSpec
-
-LINK_MODES = ("tab", "embed")
+from tenants.scoping import owned
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +31,7 @@ class TenantModuleView:
 def _overrides(tenant_id: int) -> dict[str, TenantModule]:
     cache = g.setdefault("module_overrides", {})
     if tenant_id not in cache:
-        rows = db.session.scalars(select(TenantModule).where(TenantModule.tenant_id == tenant_id))
+        rows = db.session.scalars(owned(TenantModule, tenant_id))
         cache[tenant_id] = {row.key: row for row in rows}
     return cache[tenant_id]
 
@@ -72,9 +71,7 @@ def is_enabled(tenant_id: int, key: str) -> bool:
 def links_of(tenant_id: int) -> list[ModuleLink]:
     return list(
         db.session.scalars(
-            select(ModuleLink)
-            .where(ModuleLink.tenant_id == tenant_id)
-            .order_by(ModuleLink.position, ModuleLink.id)
+            owned(ModuleLink, tenant_id).order_by(ModuleLink.position, ModuleLink.id)
         )
     )
 
@@ -101,30 +98,26 @@ def override_row(tenant_id: int, key: str) -> TenantModule:
     return row
 
 
-class InvalidLink(ValueError):
-    pass
-
-
 def validate_link_url(raw: str) -> str:
     """http(s) URLs with a host only: no javascript:, data:, credentials or control characters."""
     url = (raw or "").strip()
     if not url or len(url) > 2000:
-        raise InvalidLink("Enter a web address of at most 2000 characters.")
+        raise UserError("Enter a web address of at most 2000 characters.")
     if any(ord(ch) < 33 or ord(ch) == 127 for ch in url):
-        raise InvalidLink("The web address must not contain spaces or control characters.")
+        raise UserError("The web address must not contain spaces or control characters.")
     try:
         parts = urlsplit(url)
         host = parts.hostname
     except ValueError as exc:
-        raise InvalidLink("That is not a valid web address.") from exc
+        raise UserError("That is not a valid web address.") from exc
     if parts.scheme.lower() not in ("http", "https"):
-        raise InvalidLink("Only http:// and https:// addresses are allowed.")
+        raise UserError("Only http:// and https:// addresses are allowed.")
     if not host or parts.username is not None or parts.password is not None:
-        raise InvalidLink("The address needs a host name and must not contain a password.")
+        raise UserError("The address needs a host name and must not contain a password.")
     try:
         address = ipaddress.ip_address(host)
     except ValueError:
         address = None
     if address is not None and (address.is_private or address.is_loopback):
-        raise InvalidLink("Links to private network addresses are not allowed.")
+        raise UserError("Links to private network addresses are not allowed.")
     return url

@@ -7,7 +7,7 @@ import enum
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from portal.auth.passwords import hash_password, verify_password
 from portal.auth.single_use import consume_once
@@ -18,8 +18,8 @@ from portal.core.extensions import db
 from portal.mail.compose import queue_email
 from portal.signup.models import SignupCode
 from tenants.context import tenant_url
-from tenants.models import Tenant
-from tenants.resolution import snapshot_of
+from tenants.scoping import owned
+from tenants.snapshot import TenantSnapshot
 
 CODE_LIFETIME = timedelta(minutes=15)
 MAX_ATTEMPTS = 5
@@ -31,7 +31,7 @@ class CodeCheck(enum.Enum):
     NO_LIVE_CODE = "no live code"
 
 
-def issue_code(tenant: Tenant, contact: Contact) -> None:
+def issue_code(tenant: TenantSnapshot, contact: Contact) -> None:
     """Cancel earlier codes, create a new one and queue its email; the caller commits."""
     now = utcnow()
     db.session.execute(
@@ -55,10 +55,9 @@ def issue_code(tenant: Tenant, contact: Contact) -> None:
             expires_at=now + CODE_LIFETIME,
         )
     )
-    snapshot = snapshot_of(tenant)
-    link = tenant_url(snapshot.canonical_host, "signup.confirm_link", token=raw_link)
+    link = tenant_url(tenant.canonical_host, "signup.confirm_link", token=raw_link)
     queue_email(
-        snapshot,
+        tenant,
         contact.email,
         "signup_code",
         code=code,
@@ -70,8 +69,7 @@ def issue_code(tenant: Tenant, contact: Contact) -> None:
 
 def live_code(tenant_id: int, contact_id: int) -> SignupCode | None:
     return db.session.scalar(
-        select(SignupCode).where(
-            SignupCode.tenant_id == tenant_id,
+        owned(SignupCode, tenant_id).where(
             SignupCode.contact_id == contact_id,
             SignupCode.used_at.is_(None),
             SignupCode.invalidated_at.is_(None),
@@ -99,8 +97,7 @@ def code_for_link(tenant_id: int, token: str) -> SignupCode | None:
     if not token or len(token) > 100:
         return None
     return db.session.scalar(
-        select(SignupCode).where(
-            SignupCode.tenant_id == tenant_id,
+        owned(SignupCode, tenant_id).where(
             SignupCode.link_hash == hash_token(token),
             SignupCode.used_at.is_(None),
             SignupCode.invalidated_at.is_(None),

@@ -2,14 +2,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, ForeignKeyConstraint, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKeyConstraint, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core.database import utcnow
 from portal.core.extensions import db
+from tenants.scoping import TenantOwned
 
 
-class SignupCode(db.Model):
+class SignupCode(TenantOwned, db.Model):
     """A 6-digit email verification code (argon2-hashed) and its one-click link (SHA-256)."""
 
     __tablename__ = "signup_codes"
@@ -20,7 +21,6 @@ class SignupCode(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
     contact_id: Mapped[int]
     code_hash: Mapped[str] = mapped_column(String(200))
     link_hash: Mapped[str] = mapped_column(String(64))

@@ -10,6 +10,7 @@ from portal.auth.passwords import hash_password
 from portal.clients.directory import clean_text, find_contacts_by_email
 from portal.clients.models import (
     AccountContact,
+    AccountKind,
     ClientAccount,
     Contact,
     Invitation,
@@ -25,10 +26,12 @@ from portal.signup.models import SignupCode
 from tenants.context import tenant_url
 from tenants.models import Tenant
 from tenants.resolution import snapshot_of
+from tenants.scoping import owned
+from tenants.snapshot import TenantSnapshot
 
 
 def register(
-    tenant: Tenant, *, name: str, email: str, password: str, company: str = ""
+    tenant: TenantSnapshot, *, name: str, email: str, password: str, company: str = ""
 ) -> Contact | None:
     """Create an unverified identity and email its code; the caller commits.
 
@@ -38,19 +41,18 @@ def register(
     full_name = clean_text(name, label="full name", max_length=200, required=True)
     company_name = clean_text(company, label="company name", max_length=200)
     if not tenant.allow_duplicate_contacts and find_contacts_by_email(tenant.id, email):
-        snapshot = snapshot_of(tenant)
         queue_email(
-            snapshot,
+            tenant,
             email,
             "signup_existing",
-            sign_in_link=tenant_url(snapshot.canonical_host, "access.sign_in"),
-            reset_link=tenant_url(snapshot.canonical_host, "access.forgot_password"),
+            sign_in_link=tenant_url(tenant.canonical_host, "access.sign_in"),
+            reset_link=tenant_url(tenant.canonical_host, "access.forgot_password"),
         )
         return None
     account = ClientAccount(
         tenant_id=tenant.id,
         name=company_name or full_name,
-        kind="company" if company_name else "household",
+        kind=AccountKind.COMPANY if company_name else AccountKind.HOUSEHOLD,
     )
     contact = Contact(
         tenant_id=tenant.id,
@@ -71,7 +73,7 @@ def register(
     return contact
 
 
-def mark_verified(tenant: Tenant, contact: Contact) -> None:
+def mark_verified(tenant: TenantSnapshot, contact: Contact) -> None:
     """The address is proven: the identity may sign in. The caller commits."""
     if contact.activated_at is None:
         contact.activated_at = utcnow()
@@ -82,9 +84,8 @@ def mark_verified(tenant: Tenant, contact: Contact) -> None:
 def unverified_signups(tenant_id: int) -> list[Contact]:
     return list(
         db.session.scalars(
-            select(Contact)
+            owned(Contact, tenant_id)
             .where(
-                Contact.tenant_id == tenant_id,
                 Contact.self_registered.is_(True),
                 Contact.activated_at.is_(None),
             )
@@ -93,7 +94,7 @@ def unverified_signups(tenant_id: int) -> list[Contact]:
     )
 
 
-def purge_unverified(tenant: Tenant) -> int:
+def purge_unverified(tenant: TenantSnapshot) -> int:
     """Delete registrations older than the tenant's limit that never verified their email."""
     cutoff = utcnow() - timedelta(days=tenant.unverified_purge_days)
     stale = [c for c in unverified_signups(tenant.id) if c.created_at < cutoff]
@@ -129,6 +130,6 @@ def purge_unverified_everywhere() -> int:
     """Run `purge_unverified` for every tenant, one commit per tenant."""
     purged = 0
     for tenant in db.session.scalars(select(Tenant).order_by(Tenant.id)):
-        purged += purge_unverified(tenant)
+        purged += purge_unverified(snapshot_of(tenant))
         db.session.commit()
     return purged

@@ -34,7 +34,7 @@ from portal.core.ratelimit import enforce
 from portal.mail.compose import queue_email
 from portal.web.session import ACCOUNT_KEY, client_required
 from tenants.context import current_tenant, tenant_url
-from tenants.models import Tenant
+from tenants.models import ExpiredInviteAction, SignupMode
 from themes.loader import render_themed
 
 bp = Blueprint("access", __name__)
@@ -48,10 +48,6 @@ FORGOT_SENT = (
 
 def _render(template: str, status: int = 200, **context):  # type: ignore[no-untyped-def]
     return render_themed(current_tenant.theme, template, **context), status
-
-
-def _tenant() -> Tenant:
-    return db.session.get(Tenant, current_tenant.id)
 
 
 def _find_clients(email: str) -> list[Contact]:
@@ -74,7 +70,7 @@ def sign_in_page():  # type: ignore[no-untyped-def]
         choose=_offer_choice,
     )
     return response or _render(
-        "access/sign_in.html", form=form, signup_open=current_tenant.signup_mode == "open"
+        "access/sign_in.html", form=form, signup_open=current_tenant.signup_mode == SignupMode.OPEN
     )
 
 
@@ -123,7 +119,7 @@ def forgot_password():  # type: ignore[no-untyped-def]
         email = lookup_email(form.email.data)
         enforce("10/hour", "reset-ip", current_tenant.id, request.remote_addr or "-")
         enforce("5/hour", "reset-account", current_tenant.id, email)
-        tenant = _tenant()
+        tenant = current_tenant
         for contact in _find_clients(email):
             if contact.can_sign_in:
                 send_reset(tenant, contact)
@@ -227,8 +223,8 @@ def renew_invitation(token: str):  # type: ignore[no-untyped-def]
         and has_login(current_tenant.id, contact.id)
     ):
         enforce("3/day", "invite-renew-contact", current_tenant.id, contact.id)
-        tenant = _tenant()
-        if tenant.expired_invite_action == "notify":
+        tenant = current_tenant
+        if tenant.expired_invite_action == ExpiredInviteAction.NOTIFY:
             notify_managers(tenant, "invite_renewal_request", contact=contact)
         else:
             send_invitation(tenant, contact, invited_by="Client (renewed an expired link)")

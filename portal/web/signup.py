@@ -15,7 +15,7 @@ from portal.signup.codes import CodeCheck, check_code, code_for_link, issue_code
 from portal.signup.forms import CodeForm, SignupForm
 from portal.signup.service import mark_verified, register
 from tenants.context import current_tenant
-from tenants.models import SignupMode, Tenant
+from tenants.models import SignupMode
 from themes.loader import render_themed
 
 bp = Blueprint("signup", __name__, url_prefix="/sign-up")
@@ -26,10 +26,6 @@ WRONG_CODE = "That code is not correct or has expired. Check the latest email, o
 
 def _render(template: str, status: int = 200, **context):  # type: ignore[no-untyped-def]
     return render_themed(current_tenant.theme, template, **context), status
-
-
-def _tenant() -> Tenant:
-    return db.session.get(Tenant, current_tenant.id)
 
 
 def _ip() -> str:
@@ -45,7 +41,7 @@ def _pending() -> dict | None:
 
 @bp.route("", methods=["GET", "POST"])
 def start():  # type: ignore[no-untyped-def]
-    tenant = _tenant()
+    tenant = current_tenant
     if tenant.signup_mode != SignupMode.OPEN:
         return _render("signup/closed.html")
     form = SignupForm()
@@ -101,7 +97,7 @@ def verify():  # type: ignore[no-untyped-def]
         else:
             check_code(current_tenant.id, 0, form.code.data or "")
         if outcome is CodeCheck.OK and contact is not None:
-            mark_verified(_tenant(), contact)
+            mark_verified(current_tenant, contact)
             db.session.commit()
             session.pop(PENDING_KEY, None)
             flash("Your email address is verified. Sign in with your password.")
@@ -121,7 +117,7 @@ def resend():  # type: ignore[no-untyped-def]
     enforce("20/hour", "signup-resend-ip", current_tenant.id, _ip())
     contact = get_contact(current_tenant.id, pending["contact"]) if pending["contact"] else None
     if contact is not None and contact.activated_at is None:
-        issue_code(_tenant(), contact)
+        issue_code(current_tenant, contact)
         db.session.commit()
     flash("We sent a new code. Earlier codes no longer work.")
     return redirect(url_for("signup.verify"))
@@ -137,7 +133,7 @@ def confirm_link(token: str):  # type: ignore[no-untyped-def]
         return _render("access/link_invalid.html", 404, kind="verification")
     if request.method == "POST":
         if use_link(row):
-            mark_verified(_tenant(), contact)
+            mark_verified(current_tenant, contact)
             db.session.commit()
             session.pop(PENDING_KEY, None)
             flash("Your email address is verified. Sign in with your password.")

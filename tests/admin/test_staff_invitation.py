@@ -9,12 +9,12 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import select, update
 
-from admin.provisioning import invite_staff, provision_tenant
 from portal.auth.models import StaffInvitation, StaffMember
+from portal.auth.staff import invite_staff, provision_tenant
 from portal.core.database import utcnow
 from portal.core.extensions import db
 from tenants.models import Domain, DomainStatus, Tenant
-from tenants.resolution import forget_tenants
+from tenants.resolution import forget_tenants, snapshot_of
 from tests.fixtures.smtp import html_of, text_of
 from tests.fixtures.tenants import OPERATOR_PASSWORD
 
@@ -103,7 +103,7 @@ def test_invitation_link_uses_the_tenants_primary_custom_domain(app, smtp, clien
         Domain(tenant_id=tenant.id, host="portal.acme-cpa.example", status=DomainStatus.VERIFIED)
     )
     owner = db.session.scalar(select(StaffMember).where(StaffMember.tenant_id == tenant.id))
-    invite_staff(tenant, owner)
+    invite_staff(snapshot_of(tenant), owner)
     db.session.commit()
     forget_tenants()
 
@@ -209,7 +209,7 @@ def test_a_newer_invitation_replaces_the_older_one(invitation, smtp):
     smtp.clear()
     tenant = db.session.scalar(select(Tenant).where(Tenant.slug == "acme"))
     owner = db.session.scalar(select(StaffMember).where(StaffMember.tenant_id == tenant.id))
-    invite_staff(tenant, owner)
+    invite_staff(snapshot_of(tenant), owner)
     db.session.commit()
     new_path = urlsplit(link_in(smtp.wait_for(1)[0])).path
     assert client.get(old_path).status_code == 404

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from admin.provisioning import provision_tenant
+from portal.auth.staff import provision_tenant
 from portal.core.extensions import db
 from tenants.resolution import forget_tenants
 from tests.fixtures.smtp import text_of
@@ -16,6 +16,7 @@ pytestmark = pytest.mark.browser
 LINK = re.compile(r"https?://\S+/admin/invitation/\S+")
 
 
+@pytest.mark.slow
 def test_owner_accepts_invitation_and_reaches_dashboard(live_server, smtp, page, tmp_path):
     provision_tenant("harbour", "Harbour & Sons Tax Advisers", "owner@harbour.example")
     db.session.commit()

@@ -18,9 +18,9 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from sqlalchemy import update
 
-from admin.provisioning import set_tenant_status
 from portal.core.extensions import db
 from tenants.models import Domain, DomainStatus, Tenant, TenantStatus
+from tenants.provisioning import set_tenant_status
 from tenants.resolution import forget_tenants
 from tests.fixtures.services import ROOT, stop_processes, worker_env
 from tests.fixtures.smtp import free_port
@@ -98,6 +98,7 @@ def shared_app(request):  # type: ignore[no-untyped-def]
     return request.getfixturevalue("redis_app" if request.param == "redis" else "app")
 
 
+@pytest.mark.slow
 def test_tenant_changes_reach_another_web_process_within_seconds(
     shared_app, make_tenant, web_process
 ):

@@ -5,16 +5,15 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import abort
-from sqlalchemy import select
 
-from portal.core.extensions import db
 from portal.core.http import CSP
-from portal.modules.models import ModuleLink
+from portal.modules.models import LinkMode, ModuleLink
 from portal.modules.service import links_of
 from portal.web.modules.blueprints import module_blueprint
 from portal.web.modules.pages import render_module_page
 from portal.web.session import client_required
 from tenants.context import current_tenant
+from tenants.scoping import get_owned
 
 bp = module_blueprint("links", __name__)
 SANDBOX = "allow-scripts allow-forms allow-popups allow-popups-to-escape-sandbox"
@@ -29,12 +28,8 @@ def index():  # type: ignore[no-untyped-def]
 @bp.get("/<int:link_id>")
 @client_required
 def show(link_id: int):  # type: ignore[no-untyped-def]
-    link = db.session.scalar(
-        select(ModuleLink).where(
-            ModuleLink.tenant_id == current_tenant.id, ModuleLink.id == link_id
-        )
-    )
-    if link is None or link.mode != "embed":
+    link = get_owned(ModuleLink, current_tenant.id, link_id)
+    if link is None or link.mode != LinkMode.EMBED:
         abort(404)
     parts = urlsplit(link.url)
     origin = f"{parts.scheme}://{parts.netloc}"

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from flask import request, url_for
 
+from portal.modules.models import LinkMode
 from portal.modules.service import links_of, tenant_modules
 
 
@@ -28,7 +29,7 @@ def nav_items(tenant_id: int) -> list[NavItem]:
             continue
         if module.key == "links":
             for link in links_of(tenant_id):
-                external = link.mode != "embed"
+                external = link.mode != LinkMode.EMBED
                 url = link.url if external else url_for("links.show", link_id=link.id)
                 items.append(NavItem(f"link-{link.id}", link.title, module.icon, url, external))
             continue
