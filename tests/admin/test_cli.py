@@ -211,6 +211,7 @@ def test_worker_explains_that_embedded_mode_needs_no_worker(foyer):
     assert "REDIS_URL is not set" in result.output
 
 
+@pytest.mark.slow
 def test_the_foyer_console_script_runs_the_same_commands(app, smtp):
     """The real entry point (`python -m portal.cli`, as the `foyer` script) in its own process."""
     created = subprocess.run(

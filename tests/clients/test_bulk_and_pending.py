@@ -54,6 +54,7 @@ def _as_signed_in(app, signed_in):  # type: ignore[no-untyped-def]
     return client
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(300)
 def test_bulk_invite_of_2000_contacts_returns_at_once_and_shows_progress(
     firm, tenant, smtp, redis_app, start_worker

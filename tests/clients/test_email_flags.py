@@ -168,6 +168,7 @@ def test_no_lookups_when_the_check_is_off(firm, tenant, dns, make_app):
     assert stored_problem("ann@gone.example") is None
 
 
+@pytest.mark.slow
 def test_the_check_runs_in_a_real_worker(firm, tenant, dns, redis_app, start_worker):
     staff = _as_signed_in(redis_app, firm)
     staff.submit(

@@ -17,6 +17,7 @@ LINK = re.compile(r"https?://\S+/invite/[A-Za-z0-9_-]+")
 STAFF_PASSWORD = "quiet harbour ledger 17"
 
 
+@pytest.mark.slow
 def test_staff_invites_client_who_accepts_and_sees_the_welcome(
     live_server, make_tenant, smtp, browser, tmp_path
 ):

@@ -86,6 +86,7 @@ BRANDINGS = [
 ]
 
 
+@pytest.mark.slow
 def test_screenshots_of_both_themes_with_two_brandings(
     live_server, make_tenant, make_staff, client_for, smtp, browser
 ):

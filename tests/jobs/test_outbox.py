@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from jobs.mail import deliver_outbox, sweep_outbox
@@ -62,6 +63,7 @@ def received_by(smtp, address: str) -> list:  # type: ignore[no-untyped-def]
 # Queued mode: Redis and worker processes ---------------------------------------------------
 
 
+@pytest.mark.slow
 def test_message_is_delivered_once_even_when_its_job_is_enqueued_twice(
     redis_app, tenant, smtp, start_worker
 ):
@@ -82,6 +84,7 @@ def test_message_is_delivered_once_even_when_its_job_is_enqueued_twice(
     assert LINK in text_of(delivered[0])
 
 
+@pytest.mark.slow
 def test_smtp_down_then_up_is_delivered_after_a_retry(
     app, make_app, redis_prefix, make_tenant, start_worker
 ):
@@ -119,6 +122,7 @@ def test_smtp_down_then_up_is_delivered_after_a_retry(
         server.stop()
 
 
+@pytest.mark.slow
 def test_permanent_rejection_fails_at_once_and_temporary_after_the_last_retry(
     app, make_app, redis_prefix, make_tenant, smtp, start_worker
 ):
@@ -148,6 +152,7 @@ def test_permanent_rejection_fails_at_once_and_temporary_after_the_last_retry(
     assert smtp.messages == []
 
 
+@pytest.mark.slow
 def test_bulk_send_is_batched_into_few_jobs_and_connections(redis_app, tenant, smtp, start_worker):
     redis_app.config["OUTBOX_BATCH_SIZE"] = 30  # production uses 200; smaller keeps this quick
     count = 90
