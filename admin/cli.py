@@ -10,7 +10,6 @@ from sqlalchemy import select
 from werkzeug.serving import run_simple
 
 from portal.auth.staff import create_operator, provision_tenant
-from portal.core.emails import InvalidEmail
 from portal.core.errors import UserError
 from portal.core.extensions import db
 from tenants.models import Tenant, TenantStatus
@@ -30,8 +29,8 @@ def create_operator_command(email: str, password: str | None) -> None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
         operator = create_operator(email, password)
-    except (UserError, InvalidEmail) as exc:
-        raise click.ClickException(str(exc)) from None
+    except UserError as exc:
+        raise click.ClickException(exc.message) from None
     click.echo(f"Operator {operator.email} created.")
 
 
@@ -43,9 +42,9 @@ def create_tenant_command(slug: str, name: str, owner_email: str) -> None:
     """Create a tenant and email its owner an invitation."""
     try:
         tenant, link = provision_tenant(slug, name, owner_email)
-    except (UserError, InvalidEmail) as exc:
+    except UserError as exc:
         db.session.rollback()
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(exc.message) from None
     db.session.commit()
     click.echo(f"Tenant {tenant.slug} created at https://{canonical_host(tenant)}/")
     click.echo(f"Owner invitation sent to {owner_email.strip()}.")
@@ -76,7 +75,7 @@ def _set_status(slug: str, status: TenantStatus) -> None:
     try:
         tenant = set_tenant_status(slug, status)
     except UserError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(exc.message) from None
     click.echo(f"Tenant {tenant.slug} is now {tenant.status}.")
 
 

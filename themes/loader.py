@@ -10,9 +10,9 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-from flask import render_template
+from flask import current_app, render_template
 from flask.templating import Environment
-from jinja2 import BaseLoader, TemplateNotFound
+from jinja2 import BaseLoader, Template, TemplateNotFound
 from jinja2 import Environment as JinjaEnvironment
 from werkzeug.security import safe_join
 
@@ -65,3 +65,9 @@ class ThemedEnvironment(Environment):
 
 def render_themed(theme: str, template: str, **context: Any) -> str:
     return render_template(f"@{theme}/{template}", **context)
+
+
+def themed_template(theme: str, template: str) -> Template:
+    """A themed template to render with only its own context: no context processors run, so
+    nothing reads the database (error pages must work while it is down)."""
+    return current_app.jinja_env.get_template(f"@{theme}/{template}")

@@ -13,7 +13,8 @@ from admin.forms import BrandingForm
 from portal.auth.forms import SignInForm
 from portal.branding import image_key, image_name
 from portal.branding.colors import text_on
-from portal.branding.images import MAX_BYTES, ImageRejected, clean_image
+from portal.branding.images import MAX_BYTES, clean_image
+from portal.core.errors import UNPROCESSABLE, UserError, form_status, show_on_form
 from portal.core.extensions import db
 from portal.core.storage import storage
 from tenants.context import current_tenant
@@ -44,15 +45,6 @@ def _contrast_notes(form: BrandingForm) -> list[str]:
     return notes
 
 
-@bp.errorhandler(413)
-def too_large(_error: Exception):  # type: ignore[no-untyped-def]
-    return (
-        "The upload is too large: each image may be at most 2 MB. Go back and pick a smaller file.",
-        413,
-        {"Content-Type": "text/plain; charset=utf-8"},
-    )
-
-
 @bp.route("", methods=["GET", "POST"])
 @settings_permission_required
 def edit():  # type: ignore[no-untyped-def]
@@ -65,15 +57,14 @@ def edit():  # type: ignore[no-untyped-def]
             if isinstance(upload, FileStorage) and upload.filename:
                 try:
                     cleaned[field_name] = clean_image(upload.read(MAX_BYTES + 1), kind)
-                except ImageRejected as exc:
-                    getattr(form, field_name).errors = [str(exc)]
+                except UserError as exc:
+                    show_on_form(form, exc, default_field=field_name)
         if not any(getattr(form, name).errors for name in IMAGES):
             _save(tenant, form, cleaned)
             for note in _contrast_notes(form):
                 flash(note)
             flash("Branding saved.")
             return redirect(url_for("admin_branding.edit"))
-    status = 400 if form.is_submitted() else 200
     return (
         render_template(
             "admin/branding/edit.html",
@@ -86,7 +77,7 @@ def edit():  # type: ignore[no-untyped-def]
                 if not f.errors and f.data
             },
         ),
-        status,
+        form_status(form),
     )
 
 
@@ -120,7 +111,8 @@ def preview():  # type: ignore[no-untyped-def]
     form = BrandingForm()
     if not form.validate_on_submit():
         errors = "; ".join(e for f in form for e in f.errors) or "Invalid form."
-        return f"Cannot preview: {errors}", 400, {"Content-Type": "text/plain; charset=utf-8"}
+        plain = {"Content-Type": "text/plain; charset=utf-8"}
+        return f"Cannot preview: {errors}", UNPROCESSABLE, plain
     snapshot = dataclasses.replace(
         current_tenant._get_current_object(),  # type: ignore[attr-defined]
         theme=form.theme.data,

@@ -14,6 +14,7 @@ from portal.auth.signin import one, sign_in_with
 from portal.auth.single_use import consume_once
 from portal.auth.tokens import hash_token
 from portal.core.database import utcnow
+from portal.core.errors import form_status
 from portal.core.extensions import db
 from portal.core.http import no_referrer
 from tenants.context import current_tenant
@@ -28,7 +29,7 @@ def sign_in_page():  # type: ignore[no-untyped-def]
     response = sign_in_with(
         form, f"staff:{current_tenant.id}", one(_find_staff), url_for("admin_firm.dashboard")
     )
-    return response or render_template("admin/firm/sign_in.html", form=form)
+    return response or (render_template("admin/firm/sign_in.html", form=form), form_status(form))
 
 
 @bp.post("/sign-out")
@@ -68,7 +69,8 @@ def accept_invitation(token: str):  # type: ignore[no-untyped-def]
             return redirect(url_for("admin_firm.dashboard"))
         else:
             return render_template("admin/firm/invitation_invalid.html"), 404
-    return render_template("admin/firm/accept_invitation.html", form=form, staff=staff, rules=RULES)
+    page = render_template("admin/firm/accept_invitation.html", form=form, staff=staff, rules=RULES)
+    return page, form_status(form)
 
 
 def _live_invitation(token: str) -> StaffInvitation | None:

@@ -13,8 +13,7 @@ from portal.auth.models import Operator
 from portal.auth.principals import sign_out_everywhere
 from portal.auth.signin import one, sign_in_with
 from portal.auth.staff import provision_tenant
-from portal.core.emails import InvalidEmail
-from portal.core.errors import UserError, show_on_form
+from portal.core.errors import UserError, form_status, show_on_form
 from portal.core.extensions import db
 from portal.mail.models import OutboxMessage
 from tenants.models import Domain, DomainStatus, Tenant
@@ -27,7 +26,10 @@ bp = Blueprint("operator", __name__, url_prefix="/operator")
 def sign_in_page():  # type: ignore[no-untyped-def]
     form = SignInForm()
     response = sign_in_with(form, "operator", one(_find_operator), url_for("operator.index"))
-    return response or render_template("admin/operator/sign_in.html", form=form)
+    return response or (
+        render_template("admin/operator/sign_in.html", form=form),
+        form_status(form),
+    )
 
 
 @bp.post("/sign-out")
@@ -66,17 +68,14 @@ def new_tenant():  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         try:
             tenant, _link = provision_tenant(form.slug.data, form.name.data, form.owner_email.data)
-        except (UserError, InvalidEmail) as exc:
+        except UserError as exc:
             db.session.rollback()
-            if isinstance(exc, UserError):
-                show_on_form(form, exc, default_field="owner_email")
-            else:
-                form.owner_email.errors.append(str(exc))
+            show_on_form(form, exc, default_field="owner_email")
         else:
             db.session.commit()
             flash(f"Tenant {tenant.name} created; the owner has been emailed an invitation.")
             return redirect(url_for("operator.index"))
-    return render_template("admin/operator/tenant_new.html", form=form)
+    return render_template("admin/operator/tenant_new.html", form=form), form_status(form)
 
 
 @bp.get("/mailbox")

@@ -9,14 +9,12 @@ from dataclasses import dataclass
 
 from PIL import Image, UnidentifiedImageError
 
+from portal.core.errors import UserError
+
 MAX_BYTES = 2 * 1024 * 1024
 MAX_PIXELS = 20_000_000
 ACCEPTED_FORMATS = frozenset({"PNG", "JPEG", "GIF", "WEBP", "ICO"})
 MAX_SIDE = {"logo": 1200, "login": 2400, "favicon": 256}
-
-
-class ImageRejected(ValueError):
-    """The upload is not an image we accept; the message is safe to show to the firm."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,14 +26,16 @@ class CleanImage:
 
 
 def clean_image(raw: bytes, kind: str) -> CleanImage:
-    """Decode, check and re-encode an upload; metadata and any trailing payload are dropped."""
+    """Decode, check and re-encode an upload; metadata and any trailing payload are dropped.
+
+    Raises `UserError` with a message safe to show to the firm."""
     if not raw:
-        raise ImageRejected("The file is empty.")
+        raise UserError("The file is empty.")
     if len(raw) > MAX_BYTES:
-        raise ImageRejected("The image is larger than 2 MB; please upload a smaller file.")
+        raise UserError("The image is larger than 2 MB; please upload a smaller file.")
     head = raw[:512].lstrip().lower()
     if head.startswith((b"<", b"\xef\xbb\xbf<")) or b"<svg" in head:
-        raise ImageRejected("SVG and HTML files are not accepted; upload a PNG, JPEG or WebP.")
+        raise UserError("SVG and HTML files are not accepted; upload a PNG, JPEG or WebP.")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -46,12 +46,12 @@ def clean_image(raw: bytes, kind: str) -> CleanImage:
                 _check_header(image)
                 image.load()
                 picture = image.convert("RGBA")
-    except ImageRejected:
+    except UserError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise ImageRejected("The image has too many pixels (over 20 megapixels).") from exc
+        raise UserError("The image has too many pixels (over 20 megapixels).") from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise ImageRejected("The file is not a valid image (PNG, JPEG, GIF or WebP).") from exc
+        raise UserError("The file is not a valid image (PNG, JPEG, GIF or WebP).") from exc
     side = MAX_SIDE.get(kind, 1200)
     picture.thumbnail((side, side))
     out = io.BytesIO()
@@ -63,7 +63,7 @@ def clean_image(raw: bytes, kind: str) -> CleanImage:
 def _check_header(image: Image.Image) -> None:
     """Runs on the header only, before any pixel is decoded (decompression bombs)."""
     if image.format not in ACCEPTED_FORMATS:
-        raise ImageRejected("Only PNG, JPEG, GIF, WebP or ICO images are accepted.")
+        raise UserError("Only PNG, JPEG, GIF, WebP or ICO images are accepted.")
     width, height = image.size
     if width < 1 or height < 1 or width * height > MAX_PIXELS:
-        raise ImageRejected("The image has too many pixels (over 20 megapixels).")
+        raise UserError("The image has too many pixels (over 20 megapixels).")

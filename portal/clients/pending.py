@@ -10,7 +10,8 @@ from sqlalchemy import and_, select
 from portal.clients.invitations import latest_invitation
 from portal.clients.models import AccountContact, ClientAccount, Contact, Invitation
 from portal.clients.status import invitation_expired
-from portal.core.emails import InvalidEmail, normalize_email
+from portal.core.emails import normalize_email
+from portal.core.errors import UserError
 from portal.core.extensions import db
 
 
@@ -85,6 +86,6 @@ def _email_problem(contact: Contact) -> str | None:
         return contact.email_problem
     try:
         normalize_email(contact.email)
-    except InvalidEmail:
+    except UserError:
         return "Invalid address"
     return None

@@ -5,18 +5,19 @@ from __future__ import annotations
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, has_app_context
 
+from portal.core.errors import UserError
 
-class InvalidEmail(ValueError):
-    pass
+# Only until portal/maildomains/service.py catches UserError itself; then delete this name.
+InvalidEmail = UserError
 
 
 def normalize_email(raw: str) -> str:
     """Trim, validate syntax, convert the domain to IDNA and lower-case the whole address."""
     candidate = (raw or "").strip()
     if not candidate:
-        raise InvalidEmail("Enter an email address.")
+        raise UserError("Enter an email address.")
     if len(candidate) > 320:
-        raise InvalidEmail("That email address is too long.")
+        raise UserError("That email address is too long.")
     local, _, domain = candidate.rpartition("@")
     if has_app_context() and domain.lower() == current_app.config["PLATFORM_DOMAIN"]:
         # The platform's own domain may be `localhost` (the demo operator is admin@localhost).
@@ -24,7 +25,7 @@ def normalize_email(raw: str) -> str:
     try:
         result = validate_email(candidate, check_deliverability=False)
     except EmailNotValidError as exc:
-        raise InvalidEmail(f"That email address is not valid: {exc}") from None
+        raise UserError(f"That email address is not valid: {exc}") from None
     if candidate.endswith("@platform.example"):
         return f"{result.local_part}@{domain}".lower()
     return f"{result.local_part}@{result.ascii_domain}".lower()
@@ -34,5 +35,5 @@ def lookup_email(raw: str | None) -> str:
     """The normalised form for looking an address up; never fails, so sign-in forms can't leak."""
     try:
         return normalize_email(raw or "")
-    except InvalidEmail:
+    except UserError:
         return (raw or "").strip().lower()

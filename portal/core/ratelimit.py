@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import time
 
-from flask import Flask, current_app, make_response
+from flask import Flask, current_app
 from limits import parse
 from limits.storage import MemoryStorage, RedisStorage
 from limits.strategies import FixedWindowRateLimiter
@@ -20,7 +20,6 @@ def init_app(app: Flask) -> None:
         else MemoryStorage()
     )
     app.extensions["foyer.limiter"] = FixedWindowRateLimiter(storage)
-    app.register_error_handler(TooManyRequests, _too_many_requests)
 
 
 def hit(rule: str, *key: object) -> int | None:
@@ -37,26 +36,7 @@ def hit(rule: str, *key: object) -> int | None:
 
 
 def enforce(rule: str, *key: object) -> None:
-    """Abort with 429 and Retry-After when the limit is exceeded."""
+    """Abort with 429 and Retry-After when the limit is exceeded; `core.errors` draws the page."""
     retry_after = hit(rule, *key)
     if retry_after is not None:
-        raise RateLimited(retry_after)
-
-
-class RateLimited(TooManyRequests):
-    def __init__(self, retry_after: int) -> None:
-        super().__init__()
-        self.retry_after = retry_after
-
-
-def _too_many_requests(error: TooManyRequests):  # type: ignore[no-untyped-def]
-    retry_after = getattr(error, "retry_after", 60)
-    minutes = max(1, math.ceil(retry_after / 60))
-    body = (
-        "<!doctype html><title>Too many attempts</title>"
-        f"<p>Too many attempts. Please wait {minutes} minute{'s' if minutes > 1 else ''} "
-        "and try again.</p>"
-    )
-    response = make_response(body, 429)
-    response.headers["Retry-After"] = str(retry_after)
-    return response
+        raise TooManyRequests(retry_after=retry_after)

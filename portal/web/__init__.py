@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, g
 
-from portal.web import access, branding, health, home, modules, signup
+from portal.web import access, branding, error_pages, health, home, modules, signup
 
 BLUEPRINTS: tuple[Blueprint, ...] = (home.bp, access.bp, signup.bp, health.bp)
 
@@ -15,5 +15,6 @@ def init_app(app: Flask) -> None:
     for bp in BLUEPRINTS:
         app.register_blueprint(bp)
     branding.init_app(app)
+    error_pages.init_app(app)
     modules.init_app(app)
     app.context_processor(lambda: {"tenant": g.get("tenant")})

@@ -28,6 +28,7 @@ from portal.clients.notify import notify_managers
 from portal.clients.resets import live_reset, send_reset, use_reset
 from portal.core.database import utcnow
 from portal.core.emails import lookup_email
+from portal.core.errors import form_status
 from portal.core.extensions import db
 from portal.core.http import no_referrer
 from portal.core.ratelimit import enforce
@@ -70,7 +71,10 @@ def sign_in_page():  # type: ignore[no-untyped-def]
         choose=_offer_choice,
     )
     return response or _render(
-        "access/sign_in.html", form=form, signup_open=current_tenant.signup_mode == SignupMode.OPEN
+        "access/sign_in.html",
+        form_status(form),
+        form=form,
+        signup_open=current_tenant.signup_mode == SignupMode.OPEN,
     )
 
 
@@ -127,7 +131,7 @@ def forgot_password():  # type: ignore[no-untyped-def]
                 send_invitation(tenant, contact, invited_by="Password reset request")
         db.session.commit()
         return _render("access/notice.html", title="Check your email", message=FORGOT_SENT)
-    return _render("access/forgot_password.html", form=form)
+    return _render("access/forgot_password.html", form_status(form), form=form)
 
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
@@ -156,6 +160,7 @@ def reset_password(token: str):  # type: ignore[no-untyped-def]
             return _render("access/link_invalid.html", 404, kind="password reset")
     return _render(
         "access/set_password.html",
+        form_status(form),
         form=form,
         email=contact.email,
         rules=RULES,
@@ -200,6 +205,7 @@ def accept_invitation(token: str):  # type: ignore[no-untyped-def]
             return _render("access/link_invalid.html", 404, kind="invitation")
     return _render(
         "access/set_password.html",
+        form_status(form),
         form=form,
         email=contact.email,
         rules=RULES,

@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, request, session, url_for
 
 from portal.auth.passwords import RULES, password_problem
-from portal.clients.directory import DirectoryError, get_contact
+from portal.clients.directory import get_contact
 from portal.core.database import utcnow
-from portal.core.emails import InvalidEmail, normalize_email
+from portal.core.emails import normalize_email
+from portal.core.errors import UserError, form_status, show_on_form
 from portal.core.extensions import db
 from portal.core.http import no_referrer
 from portal.core.ratelimit import enforce
@@ -51,14 +52,14 @@ def start():  # type: ignore[no-untyped-def]
         enforce("10/hour", "signup-ip", tenant.id, _ip())
         try:
             email = normalize_email(form.email.data)
-        except InvalidEmail as exc:
-            form.email.errors.append(str(exc))
-            return _render("signup/start.html", form=form, rules=RULES)
+        except UserError as exc:
+            show_on_form(form, exc, default_field="email")
+            return _render("signup/start.html", form_status(form), form=form, rules=RULES)
         enforce("5/hour", "signup-email", tenant.id, email)
         problem = password_problem(form.password.data, email=email, firm_name=tenant.name)
         if problem:
             form.password.errors.append(problem)
-            return _render("signup/start.html", form=form, rules=RULES)
+            return _render("signup/start.html", form_status(form), form=form, rules=RULES)
         try:
             contact = register(
                 tenant,
@@ -67,10 +68,10 @@ def start():  # type: ignore[no-untyped-def]
                 password=form.password.data,
                 company=form.company.data if "company" in form else "",
             )
-        except DirectoryError as exc:
+        except UserError as exc:
             db.session.rollback()
-            form[exc.field if exc.field in form else "name"].errors.append(str(exc))
-            return _render("signup/start.html", form=form, rules=RULES)
+            show_on_form(form, exc, default_field="name")
+            return _render("signup/start.html", form_status(form), form=form, rules=RULES)
         db.session.commit()
         session[PENDING_KEY] = {
             "contact": contact.id if contact else None,
@@ -78,7 +79,7 @@ def start():  # type: ignore[no-untyped-def]
             "at": utcnow().timestamp(),
         }
         return redirect(url_for("signup.verify"))
-    return _render("signup/start.html", form=form, rules=RULES)
+    return _render("signup/start.html", form_status(form), form=form, rules=RULES)
 
 
 @bp.route("/verify", methods=["GET", "POST"])
@@ -104,7 +105,7 @@ def verify():  # type: ignore[no-untyped-def]
             return redirect(url_for("access.sign_in"))
         db.session.commit()
         form.code.errors.append(WRONG_CODE)
-    return _render("signup/verify.html", form=form, email=pending["email"])
+    return _render("signup/verify.html", form_status(form), form=form, email=pending["email"])
 
 
 @bp.post("/resend")

@@ -84,7 +84,7 @@ def test_wrong_password_and_unknown_email_look_the_same(platform, make_operator)
     make_operator()
     wrong = sign_in(platform, password="not the right passphrase")
     unknown = sign_in(platform, email="nobody@foyer.example", password="not the right passphrase")
-    assert wrong.status_code == unknown.status_code == 200
+    assert wrong.status_code == unknown.status_code == 422
     wrong_page = wrong.get_data(as_text=True)
     assert WRONG in wrong_page
     assert _without_volatile_parts(wrong_page, "ops@foyer.example") == _without_volatile_parts(
@@ -152,7 +152,7 @@ def test_create_tenant_form_explains_bad_input_and_creates_nothing(console, make
     fields = {"slug": "newco", "name": "NewCo Advisors", "owner_email": "boss@newco.example"}
     for data, message in FORM_ERRORS:
         response = console.submit("/operator/tenants/new", fields | data)
-        assert response.status_code == 200, data
+        assert response.status_code == 422, data
         page = response.get_data(as_text=True)
         assert message in page, data
         assert 'role="alert"' in page

@@ -156,7 +156,7 @@ def test_new_client_form_rejects_bad_input_and_keeps_nothing(firm, tenant, smtp)
     ]
     for data, message in cases:
         response = firm.submit("/admin/clients/new", {"kind": "company", "login": "y", **data})
-        assert response.status_code == 200
+        assert response.status_code == 422
         assert message in response.get_data(as_text=True), message
     assert db.session.scalar(select(ClientAccount.id)) is None
     assert smtp.messages == []

@@ -97,7 +97,7 @@ def test_signed_in_client_can_sign_out_and_back_in(
         "/sign-in", {"email": "nobody@client.example", "password": "nope nope nope"}
     )
     assert "Email or password is incorrect." in wrong.get_data(as_text=True)
-    assert wrong.status_code == unknown.status_code == 200
+    assert wrong.status_code == unknown.status_code == 422
     assert "Email or password is incorrect." in unknown.get_data(as_text=True)
 
     before = fresh.get_cookie("__Host-foyer", domain=tenant_host(tenant)).value

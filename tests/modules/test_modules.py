@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
+from portal.core.errors import UserError
 from portal.modules.registry import ALL_MODULES, ICONS
 from portal.modules.service import (
-    InvalidLink,
     forget_module_cache,
     is_enabled,
     validate_link_url,
@@ -93,10 +93,10 @@ def test_modules_are_per_tenant(firm, signed_in_client, make_tenant, client_for)
 
 def test_invalid_module_settings_are_refused(firm):
     bad_icon = firm.submit(MODULES_PAGE, module_form(**{"icon-files": "../../etc/passwd"}))
-    assert bad_icon.status_code == 400
+    assert bad_icon.status_code == 422
     assert "Choose an icon from the list." in bad_icon.get_data(as_text=True)
     long_title = firm.submit(MODULES_PAGE, module_form(**{"title-help": "x" * 41}))
-    assert long_title.status_code == 400
+    assert long_title.status_code == 422
 
 
 def test_link_url_validation():
@@ -114,7 +114,7 @@ def test_link_url_validation():
     ):
         try:
             validate_link_url(bad)
-        except InvalidLink:
+        except UserError:
             continue
         raise AssertionError(f"accepted {bad!r}")
 
@@ -125,7 +125,7 @@ def test_link_entries_in_navigation_new_tab_and_embed(firm, signed_in_client):
         {"title": "Evil", "url": "javascript:alert(document.cookie)", "mode": "tab"},
         action=f"{MODULES_PAGE}/links",
     )
-    assert refused.status_code == 400
+    assert refused.status_code == 422
     assert "Only http:// and https:// addresses are allowed." in refused.get_data(as_text=True)
 
     for title, url, mode in (

@@ -201,7 +201,7 @@ def test_each_tenant_host_shows_only_its_own_firm(two_firms):
 def test_staff_of_one_tenant_cannot_sign_in_on_another(two_firms):
     alpha, beta = two_firms
     refused = sign_in_staff(beta, "partner@alpha.example")
-    assert refused.status_code == 200
+    assert refused.status_code == 422
     assert "Email or password is incorrect." in refused.get_data(as_text=True)
     assert beta.get("/admin/").status_code == 302
     # Same address at both firms: alpha's password does not open beta's account.

@@ -35,7 +35,7 @@ def test_hostile_colour_values_are_refused(firm, tenant):
     for field in ("brand_color", "accent_color"):
         for value in [*HOSTILE_COLOURS, ""]:
             response = firm.submit(BRANDING_PAGE, branding_data(**{field: value}))
-            assert response.status_code == 400, value
+            assert response.status_code == 422, value
             assert "six hex digits" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Tenant, tenant.id).brand_color == "#1f4e79"
@@ -127,7 +127,7 @@ def test_preview_shows_unsaved_values_without_saving(firm, tenant):
         branding_data(brand_color="url(x)"),
         action="/admin/settings/branding/preview",
     )
-    assert bad.status_code == 400
+    assert bad.status_code == 422
 
 
 def test_clients_cannot_open_the_branding_settings(portal):

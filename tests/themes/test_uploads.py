@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from portal.branding.images import ImageRejected, clean_image
+from portal.branding.images import clean_image
+from portal.core.errors import UserError
 from portal.core.extensions import db
 from tenants.models import Tenant
 from tests.fixtures.tenants import csrf_from
@@ -59,7 +60,7 @@ def _submit(firm, field: str, payload: bytes, filename: str, mimetype: str):  # 
 )
 def test_hostile_images_are_refused(firm, tenant, app, payload, filename, mimetype, message):  # type: ignore[no-untyped-def]
     response = _submit(firm, "logo", payload, filename, mimetype)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert message in response.get_data(as_text=True)
     assert db.session.get(Tenant, tenant.id).logo_key == ""
     assert not list(Path(app.config["UPLOAD_FOLDER"]).rglob("*.png"))
@@ -71,7 +72,7 @@ def test_decompression_bomb_is_refused_before_decoding(firm, tenant):
     with pytest.raises(Image.DecompressionBombError):  # what Pillow itself thinks of it
         Image.open(io.BytesIO(bomb))
     response = _submit(firm, "login_image", bomb, "big.png", "image/png")
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "too many pixels" in response.get_data(as_text=True)
     assert db.session.get(Tenant, tenant.id).login_image_key == ""
 
@@ -92,12 +93,15 @@ def test_a_50_mb_upload_is_refused(firm, tenant):
     response = firm.post(
         BRANDING_PAGE, data=body, content_type=f"multipart/form-data; boundary={boundary}"
     )
-    assert response.status_code == 413
-    assert "at most 2 MB" in response.get_data(as_text=True)
+    assert response.status_code == 303  # back to the form, which shows why
+    assert response.headers["Location"] == BRANDING_PAGE
+    page = firm.get(BRANDING_PAGE)
+    assert page.status_code == 200
+    assert "The file is too large: at most 8 MB." in page.get_data(as_text=True)
 
 
 def test_a_3_mb_image_is_refused_with_a_message():
-    with pytest.raises(ImageRejected, match="larger than 2 MB"):
+    with pytest.raises(UserError, match="larger than 2 MB"):
         clean_image(b"\x89PNG" + b"\x00" * (3 * 1024 * 1024), "logo")
 
 
