@@ -9,7 +9,6 @@ from flask_login import current_user
 
 from admin.access import staff_required
 from admin.forms import AddContactForm, BulkInviteForm, ChangeEmailForm, InviteForm, NewClientForm
-from jobs.invites import run_bulk_invite
 from jobs.queue import enqueue
 from portal.clients import directory
 from portal.clients.invitations import (
@@ -90,7 +89,7 @@ def bulk():  # type: ignore[no-untyped-def]
     )
     db.session.add(run)
     db.session.commit()
-    enqueue(run_bulk_invite, current_tenant.id, run.id)
+    enqueue("run_bulk_invite", current_tenant.id, run.id)
     return redirect(url_for("admin_clients.bulk_progress", bulk_id=run.id))
 
 
