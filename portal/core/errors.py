@@ -140,7 +140,7 @@ def _http_error(error: HTTPException) -> HTTPException | Response:
 def _message(error: HTTPException) -> str | None:
     if error.code == 413:
         limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
-        return PAGES[413][1].format(mb=max(1, round(limit / (1024 * 1024))))
+        return PAGES[413][1].format(mb=f"{limit / 2**20:.1f}".removesuffix(".0"))
     if error.code == 429:
         seconds = getattr(error, "retry_after", None)
         if isinstance(seconds, int):
