@@ -11,8 +11,8 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from jobs.context import job
-from jobs.dns import Lookup, lookup, make_resolver
 from portal.clients.models import Contact
+from portal.core.dns import Lookup, lookup, make_resolver
 from portal.core.extensions import db
 
 log = logging.getLogger(__name__)

@@ -15,12 +15,16 @@ JOBS = (
     invites.run_bulk_invite,
     email_checks.check_contact_email,
     web_domains.check_web_domain,
+    web_domains.sweep_web_domains,
     mail_domains.check_mail_domain,
+    mail_domains.sweep_mail_domains,
 )
 
 RECURRING = (
     Recurring("sweep-outbox", mail.sweep_outbox, "OUTBOX_SWEEP_INTERVAL"),
     Recurring("purge-signups", signups.purge_unverified_signups, "SIGNUP_PURGE_INTERVAL"),
+    Recurring("sweep-web-domains", web_domains.sweep_web_domains, "DOMAIN_SWEEP_INTERVAL"),
+    Recurring("sweep-mail-domains", mail_domains.sweep_mail_domains, "DOMAIN_SWEEP_INTERVAL"),
 )
 
 

@@ -3,11 +3,12 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import BigInteger, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.database import utcnow
 from portal.core.extensions import db
+from tenants.scoping import TenantOwned
 
 
 class TenantStatus(enum.StrEnum):
@@ -60,7 +61,7 @@ class Tenant(db.Model):
         return self.status == TenantStatus.ACTIVE
 
 
-class Domain(db.Model):
+class Domain(TenantOwned, db.Model):
     """A custom web host name of a tenant; served only once verified."""
 
     __tablename__ = "domains"
@@ -71,13 +72,12 @@ class Domain(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
     host: Mapped[str] = mapped_column(String(253))
     status: Mapped[str] = mapped_column(String(16), default=DomainStatus.PENDING)
     verification_token: Mapped[str] = mapped_column(String(64), default="")
     verified_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    # DNS checks (tenants/domains.py, jobs/web_domains.py)
+    # DNS checks (tenants/webdomains/)
     check_error: Mapped[str | None] = mapped_column(String(300))
     last_checked_at: Mapped[datetime | None]
     next_check_at: Mapped[datetime | None]

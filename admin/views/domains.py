@@ -2,50 +2,42 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from sqlalchemy import select
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from wtforms.fields.choices import SelectChoice
 
 from admin.access import settings_permission_required
 from admin.forms import AddDomainForm, PrimaryHostForm
 from jobs.queue import enqueue
-from jobs.web_domains import check_web_domain
-from portal.core.database import utcnow
+from portal.core.errors import UserError, show_on_form
 from portal.core.extensions import db
 from portal.core.ratelimit import hit
 from tenants.context import current_tenant
-from tenants.domains import (
-    DomainError,
+from tenants.models import Domain
+from tenants.scoping import get_owned
+from tenants.snapshot import TenantSnapshot
+from tenants.webdomains.records import records_for
+from tenants.webdomains.service import (
     choose_primary,
     claim_domain,
     primary_choices,
-    records_for,
     remove_domain,
+    request_manual_check,
+    tenant_domains,
 )
-from tenants.models import Domain, Tenant
 
 bp = Blueprint("admin_domains", __name__, url_prefix="/admin/settings/domains")
-CHECK_COOLDOWN = timedelta(seconds=60)
 CHECKS_PER_TENANT = "30/hour"
 NO_PRIMARY = ""
 
 
-def _tenant() -> Tenant:
-    return db.session.get(Tenant, current_tenant.id)
-
-
 def _domain(domain_id: int) -> Domain:
-    domain = db.session.scalar(
-        select(Domain).where(Domain.tenant_id == current_tenant.id, Domain.id == domain_id)
-    )
+    domain = get_owned(Domain, current_tenant, domain_id)
     if domain is None:
         abort(404)
     return domain
 
 
-def _primary_form(tenant: Tenant) -> PrimaryHostForm:
+def _primary_form(tenant: TenantSnapshot) -> PrimaryHostForm:
     form = PrimaryHostForm(primary_host=tenant.primary_host or NO_PRIMARY)
     form.primary_host.choices = [
         SelectChoice(NO_PRIMARY, "None: every address serves the portal, no redirects"),
@@ -57,28 +49,26 @@ def _primary_form(tenant: Tenant) -> PrimaryHostForm:
 @bp.route("/", methods=["GET", "POST"])
 @settings_permission_required
 def index():  # type: ignore[no-untyped-def]
-    tenant = _tenant()
     form = AddDomainForm()
     if form.validate_on_submit():
         try:
-            domain = claim_domain(tenant, form.host.data)
-        except DomainError as exc:
+            domain = claim_domain(current_tenant, form.host.data)
+        except UserError as error:
             db.session.rollback()
-            form.host.errors.append(str(exc))
+            show_on_form(form, error)
         else:
             db.session.commit()
-            enqueue(check_web_domain, tenant.id, domain.id)
+            enqueue("check_web_domain", domain.tenant_id, domain.id)
             flash(f"{domain.host} added. Add the DNS records below; we check them for you.")
             return redirect(url_for("admin_domains.index", _anchor=f"domain-{domain.id}"))
-    domains = db.session.scalars(
-        select(Domain).where(Domain.tenant_id == tenant.id).order_by(Domain.created_at)
-    ).all()
     return render_template(
         "admin/domains/index.html",
         form=form,
-        primary_form=_primary_form(tenant),
-        domains=[(domain, records_for(domain)) for domain in domains],
-        tenant_row=tenant,
+        primary_form=_primary_form(current_tenant),
+        domains=[
+            (domain, records_for(domain, current_app.config))
+            for domain in tenant_domains(current_tenant)
+        ],
     )
 
 
@@ -86,19 +76,20 @@ def index():  # type: ignore[no-untyped-def]
 @settings_permission_required
 def check(domain_id: int):  # type: ignore[no-untyped-def]
     domain = _domain(domain_id)
-    now = utcnow()
-    if domain.check_requested_at and now - domain.check_requested_at < CHECK_COOLDOWN:
-        wait = int((CHECK_COOLDOWN - (now - domain.check_requested_at)).total_seconds()) + 1
+    anchor = f"domain-{domain.id}"
+    wait = request_manual_check(domain)
+    if wait:
         flash(f"{domain.host} was checked a moment ago; try again in {wait} s.")
-        return redirect(url_for("admin_domains.index", _anchor=f"domain-{domain.id}"))
+        return redirect(url_for("admin_domains.index", _anchor=anchor))
     if hit(CHECKS_PER_TENANT, "domain-check", current_tenant.id) is not None:
+        db.session.rollback()
         flash("Too many DNS checks this hour; checks continue automatically in the background.")
         return redirect(url_for("admin_domains.index"))
-    domain.check_requested_at = now
+    host = domain.host
     db.session.commit()
-    enqueue(check_web_domain, current_tenant.id, domain.id)
-    flash(f"Checking the DNS records of {domain.host}.")
-    return redirect(url_for("admin_domains.index", _anchor=f"domain-{domain.id}"))
+    enqueue("check_web_domain", current_tenant.id, domain_id)
+    flash(f"Checking the DNS records of {host}.")
+    return redirect(url_for("admin_domains.index", _anchor=anchor))
 
 
 @bp.post("/<int:domain_id>/remove")
@@ -106,7 +97,7 @@ def check(domain_id: int):  # type: ignore[no-untyped-def]
 def remove(domain_id: int):  # type: ignore[no-untyped-def]
     domain = _domain(domain_id)
     host = domain.host
-    remove_domain(_tenant(), domain)
+    remove_domain(domain)
     db.session.commit()
     flash(f"{host} removed; it no longer serves your portal.")
     return redirect(url_for("admin_domains.index"))
@@ -115,20 +106,20 @@ def remove(domain_id: int):  # type: ignore[no-untyped-def]
 @bp.post("/primary")
 @settings_permission_required
 def primary():  # type: ignore[no-untyped-def]
-    tenant = _tenant()
-    form = _primary_form(tenant)
+    form = _primary_form(current_tenant)
     if not form.validate_on_submit():
         flash("Choose the platform address or a verified domain.")
         return redirect(url_for("admin_domains.index"))
+    host = form.primary_host.data or None
     try:
-        choose_primary(tenant, form.primary_host.data or None)
-    except DomainError as exc:
+        choose_primary(current_tenant, host)
+    except UserError as error:
         db.session.rollback()
-        flash(str(exc))
+        flash(error.message)
         return redirect(url_for("admin_domains.index"))
     db.session.commit()
-    if tenant.primary_host:
-        flash(f"Primary address saved: other addresses now redirect to {tenant.primary_host}.")
+    if host:
+        flash(f"Primary address saved: other addresses now redirect to {host}.")
     else:
         flash("Primary address cleared: every address serves the portal.")
     return redirect(url_for("admin_domains.index"))

@@ -57,6 +57,11 @@ class Defaults:
     MAIL_DOMAIN_AUTO_RECHECK = True  # schedule checks: backoff while pending, daily verified
     MAIL_DOMAIN_PENDING_CHECK_DELAYS = "300,900,1800,3600,10800,21600"
     MAIL_DOMAIN_VERIFIED_CHECK_INTERVAL = 86400
+    # Custom web domains: seconds between checks while not verified (the last repeats, for up
+    # to 7 days), then once verified; the sweep enqueues every check that is due.
+    WEB_DOMAIN_PENDING_CHECK_DELAYS = "60,180,600,1800,3600"
+    WEB_DOMAIN_VERIFIED_CHECK_INTERVAL = 86400
+    DOMAIN_SWEEP_INTERVAL = 300
     TRUSTED_PROXIES = 0
     PREFERRED_URL_SCHEME = "https"
     SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}

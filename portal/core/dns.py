@@ -1,5 +1,7 @@
-"""DNS for jobs: a resolver built from configuration, and lookups sorted into found, missing
-or temporary, so that a flaky resolver is never reported as a misconfigured domain."""
+"""DNS for the domain checks (web domains, sending domains, contacts' mail domains): a resolver
+built from configuration, lookups sorted into found, missing or temporary (so that a flaky
+resolver is never reported as a misconfigured domain), the record type the dashboards show,
+and the back-off between re-checks."""
 
 from __future__ import annotations
 
@@ -15,6 +17,17 @@ import dns.nameserver
 import dns.rdata
 import dns.rdatatype
 import dns.resolver
+
+
+@dataclass(frozen=True, slots=True)
+class DnsRecord:
+    """One record a firm publishes at its DNS provider, as the settings pages show it."""
+
+    type: str  # "TXT", "CNAME", "A", "AAAA"
+    name: str
+    value: str
+    purpose: str  # what it proves or does ("ownership", "dkim", ...); names its check status
+    note: str = ""  # shown under the value when the firm needs to know more
 
 
 class Outcome(enum.StrEnum):
@@ -111,3 +124,13 @@ def lookup(resolver: dns.resolver.Resolver, name: str, rdtype: str) -> Lookup:
 def txt_value(record: dns.rdata.Rdata) -> str:
     """A TXT record's strings joined, as SPF, DKIM and DMARC read them (RFC 7208 3.3)."""
     return b"".join(record.strings).decode("utf-8", "replace")  # type: ignore[attr-defined]
+
+
+def backoff_delay(schedule: object, attempt: int) -> int:
+    """Seconds before re-check `attempt` (0 first) of a domain that is not verified yet.
+
+    `schedule` is a setting such as "60,180,600" (as a FOYER_* variable gives it); the last
+    delay repeats, so a domain keeps being checked at that pace.
+    """
+    delays = [int(part) for part in str(schedule).split(",") if part.strip()]
+    return delays[min(max(attempt, 0), len(delays) - 1)]

@@ -18,7 +18,7 @@ from checkdmarc import dmarc as cd_dmarc
 from checkdmarc import spf as cd_spf
 from dkim.util import InvalidTagValueList, parse_tag_value
 
-from jobs.dns import Lookup, lookup, make_resolver, txt_value
+from portal.core.dns import Lookup, lookup, make_resolver, txt_value
 from portal.maildomains.keys import same_public_key
 from portal.maildomains.models import MailDomainStatus, RecordStatus
 from portal.maildomains.records import (

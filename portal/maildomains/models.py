@@ -5,11 +5,12 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, ForeignKeyConstraint, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKeyConstraint, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core.database import utcnow
 from portal.core.extensions import db
+from tenants.scoping import TenantOwned
 
 
 class MailDomainStatus(enum.StrEnum):
@@ -26,7 +27,7 @@ class RecordStatus(enum.StrEnum):
     UNCHECKED = "unchecked"
 
 
-class MailDomain(db.Model):
+class MailDomain(TenantOwned, db.Model):
     """One sending domain per tenant; the DKIM private key is stored encrypted."""
 
     __tablename__ = "mail_domains"
@@ -38,7 +39,6 @@ class MailDomain(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
     domain: Mapped[str] = mapped_column(String(253))
     local_part: Mapped[str] = mapped_column(String(64))
     display_name: Mapped[str] = mapped_column(String(120))
@@ -75,7 +75,7 @@ class MailDomain(db.Model):
         return self.status == MailDomainStatus.VERIFIED
 
 
-class MailDomainCheck(db.Model):
+class MailDomainCheck(TenantOwned, db.Model):
     """One run of the checks: the overall outcome and each record's status, kept for history."""
 
     __tablename__ = "mail_domain_checks"
@@ -91,7 +91,6 @@ class MailDomainCheck(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
     mail_domain_id: Mapped[int]
     checked_at: Mapped[datetime] = mapped_column(default=utcnow)
     trigger: Mapped[str] = mapped_column(String(16))  # "manual" or "scheduled"

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
+from portal.core.dns import DnsRecord
 from portal.maildomains.models import MailDomain
 
 OWNERSHIP_LABEL = "_foyer-verify"
@@ -15,16 +15,6 @@ OWNERSHIP_PREFIX = "foyer-verify="
 RETURN_PATH_LABEL = "bounces"
 SUGGESTED_DMARC = "v=DMARC1; p=none; adkim=r; aspf=r"
 _ALL_OR_REDIRECT = re.compile(r"^([+?~-]?all|redirect=.*)$", re.IGNORECASE)
-
-
-@dataclass(frozen=True, slots=True)
-class DnsRecord:
-    key: str  # ownership | dkim | spf | dmarc | return_path: matches MailDomain.<key>_status
-    title: str
-    type: str
-    name: str
-    value: str
-    note: str = ""
 
 
 def spf_include(config: Mapping[str, Any]) -> str:
@@ -53,40 +43,38 @@ def ownership_value(token: str) -> str:
 
 
 def records_for(domain: MailDomain, config: Mapping[str, Any]) -> list[DnsRecord]:
+    """Exactly what the firm publishes, with values merged into the records it already has.
+    Each record's purpose is one of `checks.RECORD_KEYS`: its status is `<purpose>_status`."""
     name = domain.domain
     records = [
         DnsRecord(
-            "ownership",
-            "Ownership",
             "TXT",
             f"{OWNERSHIP_LABEL}.{name}",
             ownership_value(domain.ownership_token),
+            "ownership",
             "Proves that this firm controls the domain.",
         ),
         DnsRecord(
-            "dkim",
-            "DKIM",
             "TXT",
             f"{domain.selector}._domainkey.{name}",
             dkim_value(domain.public_key),
+            "dkim",
             "Paste the whole value; most DNS providers split long values by themselves.",
         ),
         DnsRecord(
-            "spf",
-            "SPF",
             "TXT",
             name,
             merged_spf(domain.existing_spf, spf_include(config)),
+            "spf",
             "Replaces your current SPF record (a domain must have only one)."
             if domain.existing_spf
             else "Only one SPF record is allowed: add this one.",
         ),
         DnsRecord(
-            "dmarc",
-            "DMARC",
             "TXT",
             f"_dmarc.{name}",
             domain.existing_dmarc or SUGGESTED_DMARC,
+            "dmarc",
             "Your existing DMARC record is kept as it is."
             if domain.existing_dmarc
             else "Recommended start: p=none; move to p=quarantine once reports look clean.",
@@ -95,11 +83,10 @@ def records_for(domain: MailDomain, config: Mapping[str, Any]) -> list[DnsRecord
     if config.get("RETURN_PATH_HOST"):
         records.append(
             DnsRecord(
-                "return_path",
-                "Return path",
                 "CNAME",
                 f"{RETURN_PATH_LABEL}.{name}",
                 str(config["RETURN_PATH_HOST"]),
+                "return_path",
                 "Bounces come back to the platform through this name.",
             )
         )

@@ -1,113 +1,107 @@
-"""Adding, validating, checking and removing a tenant's sending domain."""
+"""Adding, validating and removing a tenant's sending domain, and what a DNS check's result does
+to it (each record's status, the history, the back-off, the next check). Callers commit."""
 
 from __future__ import annotations
 
-import ipaddress
 import re
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-import idna
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import select, update
 
 from portal.core.database import utcnow
+from portal.core.dns import backoff_delay
 from portal.core.emails import InvalidEmail, normalize_email
+from portal.core.errors import UserError
 from portal.core.extensions import db
 from portal.maildomains.checks import RECORD_KEYS, CheckResult, DomainFacts
 from portal.maildomains.keys import encrypt_private_key, generate_key_pair
 from portal.maildomains.models import MailDomain, MailDomainCheck, MailDomainStatus, RecordStatus
-from tenants.hosts import is_valid_hostname
+from tenants.hosts import BadDomainName, NameProblem, parse_domain_name
+from tenants.scoping import owned, tenant_id_of
+from tenants.snapshot import TenantSnapshot
 
 _LOCAL_PART = re.compile(r"^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 MANUAL_COOLDOWN = timedelta(seconds=60)
+CHECK_LEASE = timedelta(minutes=10)  # a claimed check that dies is due again after this
+SWEEP_BATCH = 500
+_NAME_MESSAGES = {
+    NameProblem.EMPTY: "Enter the domain to send from, such as smithcpa.com.",
+    NameProblem.TOO_LONG: "That domain is too long (253 characters at most).",
+    NameProblem.WILDCARD: "Enter one domain to send from, without wildcards.",
+    NameProblem.IP_ADDRESS: (
+        "An IP address cannot be a sending domain; enter a name like smithcpa.com."
+    ),
+    NameProblem.PORT: "Enter the domain without a port.",
+    NameProblem.INVALID: (
+        "{name} is not a valid domain name: use letters, digits and hyphens between dots."
+    ),
+    NameProblem.PUBLIC_SUFFIX: (
+        "{name} is not a valid domain name to send from: enter your firm's own domain."
+    ),
+    NameProblem.RESERVED: "That is the platform's own domain; enter your firm's domain.",
+}
 
 
-class MailDomainError(ValueError):
-    """Refused input, with a message to show next to the field."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-
-
-def validate_domain(raw: str, tenant_id: int) -> str:
-    value = (raw or "").strip().rstrip(".").lower()
-    if not value:
-        raise MailDomainError("domain", "Enter the domain to send from, such as smithcpa.com.")
-    if len(value) > 253:
-        raise MailDomainError("domain", "That domain is too long (253 characters at most).")
+def validate_domain(raw: str, tenant: TenantSnapshot | int) -> str:
+    """The normalised domain, unless it is unusable or another firm has verified it."""
+    config = current_app.config
     try:
-        ipaddress.ip_address(value.strip("[]"))
-    except ValueError:
-        pass
-    else:
-        raise MailDomainError(
-            "domain", "An IP address cannot be a sending domain; enter a name like smithcpa.com."
+        name = parse_domain_name(
+            raw, reserved=(config["PLATFORM_DOMAIN"], config["PLATFORM_CNAME_TARGET"])
         )
-    try:
-        ascii_value = idna.encode(value, uts46=True).decode("ascii")
-    except (idna.IDNAError, UnicodeError, ValueError):
-        raise MailDomainError("domain", f"{value} is not a valid domain name.") from None
-    labels = ascii_value.split(".")
-    if not is_valid_hostname(ascii_value) or len(labels) < 2 or labels[-1].isdigit():
-        raise MailDomainError(
-            "domain",
-            f"{value} is not a valid domain name: use letters, digits and hyphens between dots.",
-        )
-    platform = current_app.config["PLATFORM_DOMAIN"]
-    if ascii_value == platform or ascii_value.endswith(f".{platform}"):
-        raise MailDomainError(
-            "domain", "That is the platform's own domain; enter your firm's domain."
-        )
+    except BadDomainName as exc:
+        message = _NAME_MESSAGES[exc.problem].format(name=exc.name.lower())
+        raise UserError(message, field="domain") from None
     taken = db.session.scalar(
         select(MailDomain.id).where(
-            MailDomain.domain == ascii_value,
-            MailDomain.tenant_id != tenant_id,
+            MailDomain.domain == name,
+            MailDomain.tenant_id != tenant_id_of(tenant),
             MailDomain.status.in_([MailDomainStatus.VERIFIED, MailDomainStatus.FAILING]),
         )
     )
     if taken is not None:
-        raise MailDomainError("domain", "That domain is already verified by another firm.")
-    return ascii_value
+        raise UserError("That domain is already verified by another firm.", field="domain")
+    return name
 
 
 def validate_sender(local_part: str, display_name: str, reply_to: str) -> tuple[str, str, str]:
     local = (local_part or "").strip().lower()
     if not local or len(local) > 64 or not _LOCAL_PART.match(local):
-        raise MailDomainError(
-            "local_part", "Use letters, digits, dots or hyphens, such as notifications."
+        raise UserError(
+            "Use letters, digits, dots or hyphens, such as notifications.", "local_part"
         )
     name = (display_name or "").strip()
     if _CONTROL.search(name):
-        raise MailDomainError("display_name", "The display name cannot contain line breaks.")
+        raise UserError("The display name cannot contain line breaks.", field="display_name")
     if not name or len(name) > 120:
-        raise MailDomainError("display_name", "Enter a display name of up to 120 characters.")
+        raise UserError("Enter a display name of up to 120 characters.", field="display_name")
     reply = ""
     if (reply_to or "").strip():
         try:
             reply = normalize_email(reply_to)
         except InvalidEmail as exc:
-            raise MailDomainError("reply_to", str(exc)) from None
+            raise UserError(str(exc), field="reply_to") from None
     return local, name, reply
 
 
-def tenant_domain(tenant_id: int) -> MailDomain | None:
-    return db.session.scalar(select(MailDomain).where(MailDomain.tenant_id == tenant_id))
+def tenant_domain(tenant: TenantSnapshot | int) -> MailDomain | None:
+    return db.session.scalar(owned(MailDomain, tenant))
 
 
 def add_domain(
-    tenant_id: int, domain: str, local_part: str, display_name: str, reply_to: str
+    tenant: TenantSnapshot | int, domain: str, local_part: str, display_name: str, reply_to: str
 ) -> MailDomain:
-    """Validate, generate the DKIM key pair and the ownership token; the caller commits."""
-    if tenant_domain(tenant_id) is not None:
-        raise MailDomainError("domain", "Remove the current sending domain first.")
-    name = validate_domain(domain, tenant_id)
+    """Validate, generate the DKIM key pair and the ownership token, plan the first check."""
+    if tenant_domain(tenant) is not None:
+        raise UserError("Remove the current sending domain first.", field="domain")
+    name = validate_domain(domain, tenant)
     local, display, reply = validate_sender(local_part, display_name, reply_to)
     private_pem, public_key = generate_key_pair()
     row = MailDomain(
-        tenant_id=tenant_id,
+        tenant_id=tenant_id_of(tenant),
         domain=name,
         local_part=local,
         display_name=display,
@@ -117,22 +111,29 @@ def add_domain(
         public_key=public_key,
         ownership_token=secrets.token_hex(20),  # 160 bits
         status=MailDomainStatus.PENDING,
+        pending_checks=0,
     )
+    _plan(row)
     db.session.add(row)
     return row
 
 
-def remove_domain(tenant_id: int) -> bool:
-    row = tenant_domain(tenant_id)
+def remove_domain(tenant: TenantSnapshot | int) -> bool:
+    row = tenant_domain(tenant)
     if row is None:
         return False
-    db.session.execute(
-        delete(MailDomainCheck).where(
-            MailDomainCheck.tenant_id == tenant_id, MailDomainCheck.mail_domain_id == row.id
-        )
-    )
-    db.session.delete(row)
+    db.session.delete(row)  # its check history goes with it (ON DELETE CASCADE)
     return True
+
+
+def check_history(row: MailDomain, limit: int) -> list[MailDomainCheck]:
+    """The latest checks of this domain, newest first."""
+    query = (
+        owned(MailDomainCheck, row.tenant_id, MailDomainCheck.mail_domain_id == row.id)
+        .order_by(MailDomainCheck.checked_at.desc(), MailDomainCheck.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
 
 
 def facts_of(row: MailDomain) -> DomainFacts:
@@ -143,12 +144,27 @@ def manual_check_wait(row: MailDomain) -> int:
     """Seconds before "Verify now" may run again (0: now)."""
     if row.last_checked_at is None:
         return 0
-    left = row.last_checked_at + MANUAL_COOLDOWN - utcnow()
-    return max(0, int(left.total_seconds()) + 1) if left.total_seconds() > 0 else 0
+    left = (row.last_checked_at + MANUAL_COOLDOWN - utcnow()).total_seconds()
+    return int(left) + 1 if left > 0 else 0
 
 
-def apply_check(row: MailDomain, result: CheckResult, trigger: str) -> tuple[str, str]:
-    """Store each record's status and the history row; returns (previous, new) status."""
+def claim_scheduled_check(row: MailDomain, due: str) -> bool:
+    """Take the check planned for `due`; False when another run took it or a newer plan
+    replaced it. A sweep and the delayed job may both start the same planned check: one
+    conditional UPDATE lets exactly one of them run it, so it is counted and logged once."""
+    claimed = db.session.scalar(
+        update(MailDomain)
+        .where(MailDomain.id == row.id, MailDomain.next_check_at == datetime.fromisoformat(due))
+        .values(next_check_at=utcnow() + CHECK_LEASE)
+        .returning(MailDomain.id)
+        .execution_options(synchronize_session=False)
+    )
+    return claimed is not None
+
+
+def record_check(row: MailDomain, result: CheckResult, trigger: str) -> tuple[str, str]:
+    """Store each record's status and the history row, plan the next check; returns
+    (previous, new) status."""
     previous = row.status
     now = utcnow()
     for key in RECORD_KEYS:
@@ -185,16 +201,39 @@ def apply_check(row: MailDomain, result: CheckResult, trigger: str) -> tuple[str
             summary=summary[:2000],
         )
     )
+    _plan(row)
     return previous, row.status
 
 
-def next_check_delay(row: MailDomain) -> int:
-    """Seconds until the next scheduled check: daily once verified, backing off while pending."""
-    if row.status == MailDomainStatus.VERIFIED:
-        return int(current_app.config["MAIL_DOMAIN_VERIFIED_CHECK_INTERVAL"])
-    delays = [
-        int(part)
-        for part in str(current_app.config["MAIL_DOMAIN_PENDING_CHECK_DELAYS"]).split(",")
-        if part.strip()
+def broken_records(result: CheckResult) -> list[str]:
+    """The records that are missing or wrong, as the firm's managers are told about them."""
+    return [
+        f"{key.upper().replace('_', ' ')}: {check.reason or check.status}"
+        for key, check in result.records.items()
+        if check.status in (RecordStatus.MISSING, RecordStatus.INVALID)
     ]
-    return delays[min(max(row.pending_checks - 1, 0), len(delays) - 1)]
+
+
+def _plan(row: MailDomain) -> None:
+    row.next_check_at = utcnow().replace(microsecond=0) + timedelta(seconds=next_check_delay(row))
+
+
+def next_check_delay(row: MailDomain) -> int:
+    """Seconds until the next check: MAIL_DOMAIN_VERIFIED_CHECK_INTERVAL once verified, else
+    MAIL_DOMAIN_PENDING_CHECK_DELAYS, one step further after each check that did not verify."""
+    config = current_app.config
+    if row.status == MailDomainStatus.VERIFIED:
+        return int(config["MAIL_DOMAIN_VERIFIED_CHECK_INTERVAL"])
+    return backoff_delay(config["MAIL_DOMAIN_PENDING_CHECK_DELAYS"], row.pending_checks - 1)
+
+
+def due_checks(now: datetime | None = None) -> list[tuple[int, int, str]]:
+    """(tenant_id, mail_domain_id, due) of the domains whose next check is due, most overdue
+    first; `due` is the planned time the check job claims (`claim_scheduled_check`)."""
+    rows = db.session.execute(
+        select(MailDomain.tenant_id, MailDomain.id, MailDomain.next_check_at)
+        .where(MailDomain.next_check_at <= (now or utcnow()))
+        .order_by(MailDomain.next_check_at)
+        .limit(SWEEP_BATCH)
+    ).all()
+    return [(tenant_id, domain_id, due.isoformat()) for tenant_id, domain_id, due in rows]

@@ -1,142 +1,72 @@
-"""Custom web domains: claiming a host name, the DNS records a firm adds, and status changes.
+"""Custom web domains: claiming a host name, removing it, the primary host, and what a DNS
+check's result does to a domain (its status, the back-off, the next check).
 
-A claim proves nothing: the domain is served (and gets a certificate) only once the DNS check in
-jobs/web_domains.py finds this claim's TXT token and the host pointing at the platform.
+A claim proves nothing: the domain is served (and gets a certificate) only once a check
+(`checks.py`, run by the `check_web_domain` job) finds this claim's TXT token and the host
+pointing at the platform. Callers commit.
 """
 
 from __future__ import annotations
 
-import ipaddress
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from portal.core.database import utcnow
+from portal.core.dns import backoff_delay
+from portal.core.errors import UserError
 from portal.core.extensions import db
-from tenants.hosts import normalize_host
+from tenants.hosts import BadDomainName, NameProblem, parse_domain_name
 from tenants.models import Domain, DomainStatus, Tenant
 from tenants.resolution import platform_host_for
+from tenants.scoping import owned, tenant_id_of
+from tenants.snapshot import TenantSnapshot
+from tenants.webdomains.checks import CheckResult, DomainFacts, Verdict
+from tenants.webdomains.records import cname_target
 
-CHALLENGE_PREFIX = "_foyer-challenge"
 CHECK_WINDOW = timedelta(days=7)
+CHECK_LEASE = timedelta(minutes=10)  # a claimed check that dies is due again after this
+MANUAL_COOLDOWN = timedelta(seconds=60)
 MAX_DOMAINS_PER_TENANT = 20
-# Public suffixes made of two labels that are common enough to get wrong; the public suffix
-# list is the real answer, this keeps `portal.smith.co.uk` a subdomain and `smith.co.uk` an apex.
-TWO_PART_SUFFIXES = frozenset(
-    {
-        "co.uk", "org.uk", "me.uk", "ltd.uk", "plc.uk", "ac.uk", "gov.uk", "net.uk",
-        "com.au", "net.au", "org.au", "id.au", "co.nz", "org.nz", "net.nz",
-        "co.jp", "ne.jp", "or.jp", "co.za", "org.za", "com.br", "com.mx", "com.ar",
-        "co.in", "net.in", "org.in", "com.sg", "com.hk", "com.cn", "com.tr", "co.il",
-        "co.kr", "com.tw", "com.my", "com.ph", "co.id",
-    }
-)  # fmt: skip
+SWEEP_BATCH = 500
+_NAME_MESSAGES = {
+    NameProblem.EMPTY: "Enter a domain name, for example portal.yourfirm.com.",
+    NameProblem.TOO_LONG: "That domain is too long (253 characters at most).",
+    NameProblem.WILDCARD: "Wildcard domains cannot be added; add each host name on its own.",
+    NameProblem.IP_ADDRESS: "Enter a domain name, not an IP address.",
+    NameProblem.PORT: "Enter the domain name without a port.",
+    NameProblem.INVALID: (
+        "{name} is not a valid domain name: use letters, digits and hyphens between dots."
+    ),
+    NameProblem.PUBLIC_SUFFIX: "{name} is a public suffix; enter your own domain under it.",
+    NameProblem.RESERVED: "{name} belongs to the platform and cannot be added.",
+}
 
 
-class DomainError(ValueError):
-    """A claim that cannot be accepted; the message is shown to firm staff as is."""
-
-
-@dataclass(frozen=True, slots=True)
-class DnsRecord:
-    type: str
-    name: str
-    value: str
-
-
-def challenge_name(host: str) -> str:
-    return f"{CHALLENGE_PREFIX}.{host}"
-
-
-def is_apex(host: str) -> bool:
-    """A registrable domain: `smithcpa.com`, `smith.co.uk`; these cannot have a CNAME."""
-    labels = host.split(".")
-    return len(labels) == 2 or (len(labels) == 3 and ".".join(labels[1:]) in TWO_PART_SUFFIXES)
-
-
-def platform_addresses() -> list[str]:
-    """PLATFORM_ADDRESSES in canonical text form; entries that are not IPs are ignored."""
-    raw = str(current_app.config.get("PLATFORM_ADDRESSES") or "")
-    addresses = []
-    for part in raw.split(","):
-        try:
-            addresses.append(str(ipaddress.ip_address(part.strip())))
-        except ValueError:
-            continue
-    return addresses
-
-
-def cname_target() -> str:
-    return current_app.config["PLATFORM_CNAME_TARGET"].strip().lower().rstrip(".")
-
-
-def records_for(domain: Domain) -> list[DnsRecord]:
-    """Exactly what the firm adds at its DNS provider for this claim."""
-    records = [DnsRecord("TXT", challenge_name(domain.host), domain.verification_token)]
-    if is_apex(domain.host):
-        for address in platform_addresses():
-            kind = "AAAA" if ipaddress.ip_address(address).version == 6 else "A"
-            records.insert(0, DnsRecord(kind, domain.host, address))
-    else:
-        records.insert(0, DnsRecord("CNAME", domain.host, cname_target()))
-    return records
-
-
-def parse_claim(raw: str | None) -> str:
-    """The normalised host name of a claim, or DomainError saying why it cannot be used."""
-    text = (raw or "").strip()
-    for prefix in ("https://", "http://"):
-        if text.lower().startswith(prefix):
-            text = text[len(prefix) :]
-    text = text.rstrip("/")
-    if not text:
-        raise DomainError("Enter a domain name, for example portal.yourfirm.com.")
-    if "*" in text:
-        raise DomainError("Wildcard domains cannot be added; add each host name on its own.")
+def claim_domain(tenant: TenantSnapshot | int, raw: str | None) -> Domain:
+    """Add a pending domain with a fresh ownership token, due for a check at once."""
+    tenant_id = tenant_id_of(tenant)
+    config = current_app.config
     try:
-        ipaddress.ip_address(text.strip("[]"))
-    except ValueError:
-        pass
-    else:
-        raise DomainError("Enter a domain name, not an IP address.")
-    if ":" in text:
-        raise DomainError("Enter the domain name without a port.")
-    host = normalize_host(text)
-    if host is None:
-        raise DomainError(
-            f"{text} is not a valid domain name: use letters, digits and hyphens between dots."
-        )
-    if "." not in host or host in TWO_PART_SUFFIXES:
-        raise DomainError(f"{host} is a public suffix; enter your own domain under it.")
-    platform = current_app.config["PLATFORM_DOMAIN"]
-    target = cname_target()
-    if host in (platform, target) or host.endswith(f".{platform}") or host.endswith(f".{target}"):
-        raise DomainError(f"{host} belongs to the platform and cannot be added.")
-    return host
-
-
-def claim_domain(tenant: Tenant, raw: str | None) -> Domain:
-    """Add a pending domain with a fresh ownership token; the caller commits and starts a check."""
-    host = parse_claim(raw)
+        host = parse_domain_name(raw, reserved=(config["PLATFORM_DOMAIN"], cname_target(config)))
+    except BadDomainName as exc:
+        raise UserError(_NAME_MESSAGES[exc.problem].format(name=exc.name), field="host") from None
     existing = db.session.scalars(select(Domain).where(Domain.host == host)).all()
-    if any(d.tenant_id == tenant.id for d in existing):
-        raise DomainError(f"{host} is already in your list.")
-    if any(d.status == DomainStatus.VERIFIED for d in existing):
-        raise DomainError(
+    if any(domain.tenant_id == tenant_id for domain in existing):
+        raise UserError(f"{host} is already in your list.", field="host")
+    if any(domain.status == DomainStatus.VERIFIED for domain in existing):
+        raise UserError(
             f"{host} is already connected to another portal on this platform. If it is yours, "
-            "remove it there first, or contact support."
+            "remove it there first, or contact support.",
+            field="host",
         )
-    count = db.session.scalar(
-        select(db.func.count()).select_from(Domain).where(Domain.tenant_id == tenant.id)
-    )
-    if count >= MAX_DOMAINS_PER_TENANT:
-        raise DomainError(f"A portal can have at most {MAX_DOMAINS_PER_TENANT} domains.")
+    if len(tenant_domains(tenant_id)) >= MAX_DOMAINS_PER_TENANT:
+        raise UserError(f"A portal can have at most {MAX_DOMAINS_PER_TENANT} domains.", "host")
     now = utcnow()
     domain = Domain(
-        tenant_id=tenant.id,
+        tenant_id=tenant_id,
         host=host,
         status=DomainStatus.PENDING,
         verification_token=f"foyer-{secrets.token_urlsafe(32)}",  # 256 bits, per claim
@@ -148,46 +78,136 @@ def claim_domain(tenant: Tenant, raw: str | None) -> Domain:
     return domain
 
 
-def mark_verified(tenant: Tenant, domain: Domain, now: datetime) -> None:
-    if domain.status != DomainStatus.VERIFIED:
-        domain.verified_at = now
-    domain.status = DomainStatus.VERIFIED
-    domain.check_error = None
-    domain.failed_checks = 0
-    domain.checks_until = None
+def tenant_domains(tenant: TenantSnapshot | int) -> list[Domain]:
+    return list(db.session.scalars(owned(Domain, tenant).order_by(Domain.created_at, Domain.id)))
 
 
-def mark_failed(tenant: Tenant, domain: Domain, reason: str, now: datetime) -> bool:
-    """Stop serving the domain; True when it was verified until now (the firm is told)."""
-    was_verified = domain.status == DomainStatus.VERIFIED
-    domain.status = DomainStatus.FAILED
-    domain.check_error = reason[:300]
-    if was_verified:
-        domain.checks_until = now + CHECK_WINDOW  # keep looking in case it is fixed
-    if tenant.primary_host == domain.host:
-        tenant.primary_host = None  # never redirect everyone to a host we no longer serve
-    return was_verified
-
-
-def remove_domain(tenant: Tenant, domain: Domain) -> None:
-    """Forget the mapping at once: no more routing and no certificate (caller commits)."""
-    if tenant.primary_host == domain.host:
-        tenant.primary_host = None
+def remove_domain(domain: Domain) -> None:
+    """Forget the mapping at once: no more routing and no certificate."""
+    if domain.tenant.primary_host == domain.host:
+        domain.tenant.primary_host = None
     db.session.delete(domain)
 
 
-def primary_choices(tenant: Tenant) -> list[str]:
+def primary_choices(tenant: TenantSnapshot) -> list[str]:
     """The platform subdomain and every verified domain, in that order."""
     verified = db.session.scalars(
-        select(Domain.host)
-        .where(Domain.tenant_id == tenant.id, Domain.status == DomainStatus.VERIFIED)
-        .order_by(Domain.host)
-    ).all()
-    return [platform_host_for(tenant.slug), *verified]
+        owned(Domain, tenant, Domain.status == DomainStatus.VERIFIED).order_by(Domain.host)
+    )
+    return [platform_host_for(tenant.slug), *(domain.host for domain in verified)]
 
 
-def choose_primary(tenant: Tenant, host: str | None) -> None:
+def choose_primary(tenant: TenantSnapshot, host: str | None) -> None:
     """None: no redirects, every served host answers. Otherwise one of `primary_choices`."""
     if host and host not in primary_choices(tenant):
-        raise DomainError("Choose the platform address or a verified domain.")
-    tenant.primary_host = host or None
+        raise UserError("Choose the platform address or a verified domain.", "primary_host")
+    row = db.session.get(Tenant, tenant.id)
+    if row is not None:
+        row.primary_host = host or None
+
+
+def request_manual_check(domain: Domain) -> int:
+    """Seconds to wait before "Check now" may run again; 0: it may, and the request is noted."""
+    now = utcnow()
+    if domain.check_requested_at is not None:
+        left = (domain.check_requested_at + MANUAL_COOLDOWN - now).total_seconds()
+        if left > 0:
+            return int(left) + 1
+    domain.check_requested_at = now
+    return 0
+
+
+def facts_of(domain: Domain) -> DomainFacts:
+    return DomainFacts(domain.host, domain.verification_token)
+
+
+def claim_scheduled_check(domain: Domain, due: str) -> bool:
+    """Take the check planned for `due`; False when another run took it or a newer plan
+    replaced it. A sweep and the delayed job may both start the same planned check: one
+    conditional UPDATE lets exactly one of them run it, so a failure is counted once."""
+    claimed = db.session.scalar(
+        update(Domain)
+        .where(Domain.id == domain.id, Domain.next_check_at == datetime.fromisoformat(due))
+        .values(next_check_at=utcnow() + CHECK_LEASE)
+        .returning(Domain.id)
+        .execution_options(synchronize_session=False)
+    )
+    return claimed is not None
+
+
+def record_check(domain: Domain, result: CheckResult) -> CheckResult:
+    """Store what a check found and plan the next one; returns the result as recorded (correct
+    records do not win a host another tenant has verified)."""
+    now = utcnow()
+    if result.verdict is Verdict.OK and _verified_elsewhere(domain):
+        result = CheckResult(
+            Verdict.FAILED, "Already connected to another portal on this platform."
+        )
+    if result.verdict is Verdict.OK:
+        if domain.status != DomainStatus.VERIFIED:
+            domain.verified_at = now
+        domain.status = DomainStatus.VERIFIED
+        domain.check_error = None
+        domain.failed_checks = 0
+        domain.checks_until = None
+    elif result.verdict is Verdict.FAILED:
+        _mark_failed(domain, result.reason, now)
+        domain.failed_checks += 1
+    else:  # temporary: the status stands, the reason is shown until the next answer
+        domain.check_error = result.reason[:300]
+        domain.failed_checks += 1
+    domain.last_checked_at = now
+    domain.next_check_at = _plan(domain, now)
+    return result
+
+
+def _mark_failed(domain: Domain, reason: str, now: datetime) -> None:
+    """Stop serving the domain, and never redirect everyone to a host we no longer serve."""
+    if domain.status == DomainStatus.VERIFIED:
+        domain.checks_until = now + CHECK_WINDOW  # keep looking in case it is fixed
+    domain.status = DomainStatus.FAILED
+    domain.check_error = reason[:300]
+    if domain.tenant.primary_host == domain.host:
+        domain.tenant.primary_host = None
+
+
+def _verified_elsewhere(domain: Domain) -> bool:
+    other = select(Domain.id).where(
+        Domain.host == domain.host,
+        Domain.status == DomainStatus.VERIFIED,
+        Domain.tenant_id != domain.tenant_id,
+    )
+    return db.session.scalar(other) is not None
+
+
+def _plan(domain: Domain, now: datetime) -> datetime | None:
+    """When to look again: daily once verified, with back-off within the 7-day window."""
+    if domain.status != DomainStatus.VERIFIED and (
+        domain.checks_until is None or now >= domain.checks_until
+    ):
+        if domain.status == DomainStatus.PENDING:  # a week of temporary failures: give up
+            domain.status = DomainStatus.FAILED
+            domain.check_error = domain.check_error or "DNS never answered; gave up."
+        return None
+    return now + timedelta(seconds=next_check_delay(domain))
+
+
+def next_check_delay(domain: Domain) -> int:
+    """Seconds until the next check: WEB_DOMAIN_VERIFIED_CHECK_INTERVAL once verified, else
+    WEB_DOMAIN_PENDING_CHECK_DELAYS, one step further after each failed check."""
+    config = current_app.config
+    if domain.status == DomainStatus.VERIFIED:
+        return int(config["WEB_DOMAIN_VERIFIED_CHECK_INTERVAL"])
+    return backoff_delay(config["WEB_DOMAIN_PENDING_CHECK_DELAYS"], domain.failed_checks - 1)
+
+
+def due_checks(now: datetime | None = None) -> list[tuple[int, int, str]]:
+    """(tenant_id, domain_id, due) of the domains whose next check is due, most overdue first;
+    `due` is the planned time the check job claims (`claim_scheduled_check`)."""
+    rows = db.session.execute(
+        select(Domain.tenant_id, Domain.id, Domain.next_check_at)
+        .where(Domain.next_check_at <= (now or utcnow()))
+        .order_by(Domain.next_check_at)
+        .limit(SWEEP_BATCH)
+    ).all()
+    return [(tenant_id, domain_id, due.isoformat()) for tenant_id, domain_id, due in rows]

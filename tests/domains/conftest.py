@@ -8,6 +8,8 @@ import pytest
 
 from portal.core.extensions import db
 from tenants.models import Domain, DomainStatus
+from tenants.resolution import forget_tenants
+from tenants.webdomains.service import claim_domain
 
 PLATFORM_IPV4 = "203.0.113.10"
 PLATFORM_IPV6 = "2001:db8::10"
@@ -28,7 +30,6 @@ def app_config(app_config: dict[str, Any], dns) -> dict[str, Any]:  # type: igno
 @pytest.fixture
 def claim(tenant):  # type: ignore[no-untyped-def]
     """Claim a host for a tenant (default: the `tenant` fixture) through the service."""
-    from tenants.domains import claim_domain
 
     def make(host: str = HOST, owner: Any = None) -> Domain:
         domain = claim_domain(owner or tenant, host)
@@ -48,7 +49,5 @@ def make_verified(tenant, host: str) -> Domain:  # type: ignore[no-untyped-def]
     domain = Domain(tenant_id=tenant.id, host=host, status=DomainStatus.VERIFIED)
     db.session.add(domain)
     db.session.commit()
-    from tenants.resolution import forget_tenants
-
     forget_tenants()
     return domain

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-import pytest
+from datetime import timedelta
 
-from jobs.web_domains import check_web_domain, next_delay
+import pytest
+from rq.registry import ScheduledJobRegistry
+
+from jobs.web_domains import check_web_domain
 from portal.core.database import utcnow
 from portal.core.extensions import db
 from tenants.models import Domain, DomainStatus
+from tenants.webdomains.service import next_check_delay
 from tests.domains.conftest import HOST, PLATFORM_IPV4, make_verified, publish
 from tests.fixtures.smtp import text_of
 
@@ -166,14 +170,15 @@ def test_verified_domain_that_breaks_is_flagged_unserved_and_managers_emailed(
     assert "parked.registrar.example" in text_of(message)
 
 
-def test_back_off_minutes_first_then_hourly_and_daily_once_verified():
+def test_back_off_minutes_first_then_hourly_and_daily_once_verified(app):
+    def next_delay(status: str, failed_before: int) -> int:
+        return next_check_delay(Domain(status=status, failed_checks=failed_before + 1))
+
     assert [next_delay("pending", n) for n in range(6)] == [60, 180, 600, 1800, 3600, 3600]
     assert next_delay("verified", 0) == 24 * 3600
 
 
 def test_a_week_of_temporary_failures_gives_up(claim, dns):
-    from datetime import timedelta
-
     domain = claim()
     domain.checks_until = utcnow() - timedelta(seconds=1)
     db.session.commit()
@@ -184,8 +189,6 @@ def test_a_week_of_temporary_failures_gives_up(claim, dns):
 
 
 def test_next_check_is_scheduled_in_rq_and_stale_runs_do_nothing(redis_app, claim, dns):
-    from rq.registry import ScheduledJobRegistry
-
     domain = claim()
     publish(dns, domain)
     assert check_web_domain(domain.tenant_id, domain.id) == "ok"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from portal.core.extensions import db
+from portal.maildomains.keys import decrypt_private_key
 from portal.maildomains.models import MailDomain
 from portal.maildomains.service import add_domain as create_domain
 from tests.maildomains.conftest import DOMAIN, domain_row, publish
@@ -75,6 +76,4 @@ def test_private_key_is_encrypted_at_rest(app, firm, tenant, add_domain):
     add_domain()
     row = domain_row(tenant.id)
     assert "PRIVATE KEY" not in row.private_key_encrypted
-    from portal.maildomains.keys import decrypt_private_key
-
     assert b"BEGIN PRIVATE KEY" in decrypt_private_key(app.config, row.private_key_encrypted)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import dkim
 import dns.resolver
 
-from jobs.dns import make_resolver
 from jobs.mail_domains import check_mail_domain
+from portal.core.dns import make_resolver
 from portal.core.extensions import db
 from tests.fixtures.smtp import text_of
 from tests.maildomains.conftest import DOMAIN, domain_row, publish

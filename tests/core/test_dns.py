@@ -1,4 +1,5 @@
-"""The job resolver against a real DNS server on loopback: answers, absences, and failures."""
+"""The DNS resolver of the domain checks against a real DNS server on loopback: answers,
+absences, and failures."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import time
 import pytest
 from dns.name import root
 
-from jobs.dns import Outcome, lookup, make_resolver, parse_nameservers, txt_value
+from portal.core.dns import Outcome, lookup, make_resolver, parse_nameservers, txt_value
 
 
 @pytest.fixture
