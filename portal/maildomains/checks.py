@@ -71,7 +71,7 @@ class _TrackingResolver(dns.resolver.Resolver):
 
     temporary = False
 
-    def resolve(self, *args: Any, **kwargs: Any) -> dns.resolver.Answer:  # type: ignore[override]
+    def resolve(self, *args: Any, **kwargs: Any) -> dns.resolver.Answer:
         try:
             return super().resolve(*args, **kwargs)
         except TEMPORARY_ERRORS:

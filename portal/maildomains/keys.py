@@ -14,6 +14,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from dkim.crypto import UnparsableKeyError, parse_public_key
 
 KEY_BITS = 2048
 _INFO = b"foyer mail-domain dkim keys v1"
@@ -58,8 +59,6 @@ def decrypt_private_key(config: Mapping[str, Any], token: str) -> bytes:
 
 def same_public_key(published_b64: str, ours_b64: str) -> bool:
     """Compare keys, not text: the same RSA key may be published as SPKI or as PKCS#1."""
-    from dkim.crypto import UnparsableKeyError, parse_public_key
-
     try:
         published = parse_public_key(base64.b64decode(published_b64, validate=True))
         ours = parse_public_key(base64.b64decode(ours_b64))

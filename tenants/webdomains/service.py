@@ -210,4 +210,8 @@ def due_checks(now: datetime | None = None) -> list[tuple[int, int, str]]:
         .order_by(Domain.next_check_at)
         .limit(SWEEP_BATCH)
     ).all()
-    return [(tenant_id, domain_id, due.isoformat()) for tenant_id, domain_id, due in rows]
+    return [
+        (tenant_id, domain_id, due.isoformat())
+        for tenant_id, domain_id, due in rows
+        if due is not None  # always, by the WHERE clause
+    ]
