@@ -52,8 +52,9 @@ def check_mail_domain(tenant_id: int, mail_domain_id: int, due: str | None = Non
     if row is None or row.selector != facts.selector:
         return "gone"
     previous, status = record_check(row, result, "manual" if due is None else "scheduled")
-    tenant = snapshot_by_id(tenant_id)
-    if previous == MailDomainStatus.VERIFIED and status == MailDomainStatus.FAILING and tenant:
+    broke = previous == MailDomainStatus.VERIFIED and status == MailDomainStatus.FAILING
+    tenant = snapshot_by_id(tenant_id) if broke else None
+    if tenant is not None:  # mail falls back to the platform sender: the managers are told, once
         notify_managers(
             tenant, "mail_domain_broken", mail_domain=row.domain, problems=broken_records(result)
         )

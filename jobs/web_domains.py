@@ -42,8 +42,9 @@ def check_web_domain(tenant_id: int, domain_id: int, due: str | None = None) -> 
         return "gone"
     previous = domain.status
     recorded = record_check(domain, result)
-    tenant = snapshot_by_id(tenant_id)
-    if previous == DomainStatus.VERIFIED and domain.status == DomainStatus.FAILED and tenant:
+    broke = previous == DomainStatus.VERIFIED and domain.status == DomainStatus.FAILED
+    tenant = snapshot_by_id(tenant_id) if broke else None
+    if tenant is not None:  # it stopped serving: the firm's managers are told, once
         notify_managers(tenant, "domain_broken", domain=domain, reason=recorded.reason)
     db.session.commit()
     if domain.status != previous:
