@@ -21,6 +21,13 @@ class SignupMode(enum.StrEnum):
     OPEN = "open"
 
 
+class ExpiredInviteAction(enum.StrEnum):
+    """What a client's click on an expired invitation does."""
+
+    RESEND = "resend"
+    NOTIFY = "notify"
+
+
 class DomainStatus(enum.StrEnum):
     PENDING = "pending"
     VERIFIED = "verified"
@@ -39,7 +46,9 @@ class Tenant(db.Model):
     primary_host: Mapped[str | None] = mapped_column(String(253))
     welcome_message: Mapped[str] = mapped_column(String(2000), default="")
     invite_expiry_days: Mapped[int] = mapped_column(default=14)
-    expired_invite_action: Mapped[str] = mapped_column(String(16), default="resend")
+    expired_invite_action: Mapped[str] = mapped_column(
+        String(16), default=ExpiredInviteAction.RESEND
+    )
     signup_ask_company: Mapped[bool] = mapped_column(default=False)
     allow_duplicate_contacts: Mapped[bool] = mapped_column(default=False)
     notify_on_signup: Mapped[bool] = mapped_column(default=True)

@@ -32,7 +32,7 @@ def tenant_id_of(tenant: TenantSnapshot | int) -> int:
     return tenant if isinstance(tenant, int) else tenant.id
 
 
-def owned(model: type[T], tenant: TenantSnapshot | int, *criteria: Any) -> Select[tuple[T]]:
+def owned(model: type[T], tenant: TenantSnapshot | int, *criteria: Any) -> Select[T]:
     """`SELECT model WHERE tenant_id = tenant` plus any further criteria."""
     return select(model).where(model.tenant_id == tenant_id_of(tenant), *criteria)
 

@@ -18,7 +18,8 @@ from portal.core.errors import UNPROCESSABLE, UserError, form_status, show_on_fo
 from portal.core.extensions import db
 from portal.core.storage import storage
 from tenants.context import current_tenant
-from tenants.models import Tenant
+from tenants.models import SignupMode, Tenant
+from tenants.resolution import tenant_row
 from themes.loader import render_themed
 
 bp = Blueprint("admin_branding", __name__, url_prefix="/admin/settings/branding")
@@ -48,7 +49,7 @@ def _contrast_notes(form: BrandingForm) -> list[str]:
 @bp.route("", methods=["GET", "POST"])
 @settings_permission_required
 def edit():  # type: ignore[no-untyped-def]
-    tenant = db.session.get(Tenant, current_tenant.id)
+    tenant = tenant_row(current_tenant)
     form = BrandingForm(obj=tenant)
     if form.validate_on_submit():
         cleaned = {}
@@ -139,5 +140,5 @@ def preview():  # type: ignore[no-untyped-def]
         "access/sign_in.html",
         tenant=snapshot,
         form=SignInForm(formdata=None),
-        signup_open=snapshot.signup_mode == "open",
+        signup_open=snapshot.signup_mode == SignupMode.OPEN,
     )
