@@ -39,7 +39,10 @@ def utcnow() -> datetime:
 
 def after_commit(func: Callable[..., None], *items: Hashable) -> None:
     """Call `func(*items)` once after the current transaction commits; dropped on rollback."""
-    pending: dict[Callable[..., None], dict[Hashable, None]] = db.session.info.setdefault(
+    session = db.session()
+    if not session.in_transaction():
+        session.begin()  # so that a rollback before any SQL still drops the work
+    pending: dict[Callable[..., None], dict[Hashable, None]] = session.info.setdefault(
         _AFTER_COMMIT, {}
     )
     collected = pending.setdefault(func, {})
