@@ -8,7 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from admin.access import settings_permission_required
 from admin.forms import AddDomainForm, PrimaryHostForm
 from jobs.queue import enqueue
-from portal.core.errors import UserError, show_on_form
+from portal.core.errors import UserError, form_status, show_on_form
 from portal.core.extensions import db
 from portal.core.ratelimit import hit
 from tenants.context import current_tenant
@@ -69,7 +69,7 @@ def index():  # type: ignore[no-untyped-def]
             (domain, records_for(domain, current_app.config))
             for domain in tenant_domains(current_tenant)
         ],
-    )
+    ), form_status(form)
 
 
 @bp.post("/<int:domain_id>/check")

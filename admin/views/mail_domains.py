@@ -7,7 +7,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, url_
 from admin.access import settings_permission_required
 from admin.forms import MailDomainForm
 from jobs.queue import enqueue
-from portal.core.errors import UserError, show_on_form
+from portal.core.errors import UserError, form_status, show_on_form
 from portal.core.extensions import db
 from portal.maildomains.models import MailDomainStatus
 from portal.maildomains.records import records_for
@@ -55,7 +55,7 @@ def index():  # type: ignore[no-untyped-def]
         history=check_history(row, HISTORY_LENGTH) if row is not None else [],
         platform_sender=current_app.config["MAIL_DEFAULT_SENDER"],
         statuses=MailDomainStatus,
-    )
+    ), form_status(form)
 
 
 @bp.post("/verify")

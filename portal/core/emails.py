@@ -7,9 +7,6 @@ from flask import current_app, has_app_context
 
 from portal.core.errors import UserError
 
-# Only until portal/maildomains/service.py catches UserError itself; then delete this name.
-InvalidEmail = UserError
-
 
 def normalize_email(raw: str) -> str:
     """Trim, validate syntax, convert the domain to IDNA and lower-case the whole address."""

@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 
 from portal.core.database import utcnow
 from portal.core.dns import backoff_delay
-from portal.core.emails import InvalidEmail, normalize_email
+from portal.core.emails import normalize_email
 from portal.core.errors import UserError
 from portal.core.extensions import db
 from portal.maildomains.checks import RECORD_KEYS, CheckResult, DomainFacts
@@ -82,8 +82,8 @@ def validate_sender(local_part: str, display_name: str, reply_to: str) -> tuple[
     if (reply_to or "").strip():
         try:
             reply = normalize_email(reply_to)
-        except InvalidEmail as exc:
-            raise UserError(str(exc), field="reply_to") from None
+        except UserError as exc:
+            raise UserError(exc.message, field="reply_to") from None
     return local, name, reply
 
 

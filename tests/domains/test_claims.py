@@ -60,7 +60,7 @@ def test_domain_verified_by_another_tenant_cannot_be_added(firm, make_tenant):
     make_verified(make_tenant(name="Other Firm LLP"), HOST)
     response = firm.submit(PAGE, {"host": HOST})
     body = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "already connected to another portal" in body
     assert db.session.query(Domain).filter_by(host=HOST).count() == 1
 
@@ -93,7 +93,7 @@ def test_apex_shows_a_and_aaaa_records(app, tenant, host):
 
 def test_bad_input_in_the_dashboard_shows_the_reason(firm):
     response = firm.submit(PAGE, {"host": "10.0.0.1"})
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "not an IP address" in response.get_data(as_text=True)
     assert db.session.query(Domain).count() == 0
 

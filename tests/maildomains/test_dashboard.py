@@ -29,7 +29,7 @@ from tests.maildomains.conftest import DOMAIN, domain_row, publish
 )
 def test_bad_input_is_refused(app, firm, tenant, add_domain, fields, message):
     response = add_domain(**fields)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert message in response.get_data(as_text=True)
     assert domain_row(tenant.id) is None
 
