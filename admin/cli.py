@@ -9,6 +9,7 @@ from flask_migrate import upgrade
 from sqlalchemy import select
 from werkzeug.serving import run_simple
 
+from admin.demo import seed_demo
 from portal.auth.staff import create_operator, provision_tenant
 from portal.core.errors import UserError
 from portal.core.extensions import db
@@ -90,8 +91,6 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
     config["PREFERRED_URL_SCHEME"] = "http"
     config["PUBLIC_PORT"] = port
     upgrade()
-    from admin.demo import seed_demo
-
     credentials = seed_demo()
     domain = config["PLATFORM_DOMAIN"]
     click.echo("\nFoyer demo is ready.\n")

@@ -8,7 +8,7 @@ from flask.cli import FlaskGroup
 
 
 def _create_app():  # type: ignore[no-untyped-def]
-    from portal.app import create_app
+    from portal.app import create_app  # the factory imports every package: only when run
 
     return create_app()
 

@@ -1,3 +1,7 @@
+"""Themes: code-reviewed template and static folders (`default`, `harbor`), the loader that
+resolves `@<theme>/<path>` through a theme's parent chain, and theme statics. Imports nothing
+of the other packages: tenant branding is data passed to templates."""
+
 from __future__ import annotations
 
 import os

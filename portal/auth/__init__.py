@@ -1,0 +1,3 @@
+"""Domain: who signs in and how: the Principal base and Flask-Login glue, operators and firm staff
+(models, invitations, provisioning a firm with its owner), passwords, tokens, single-use
+redemption, sign-in forms and the shared sign-in flow."""
