@@ -7,7 +7,7 @@ from sqlalchemy import BigInteger, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.database import utcnow
-from portal.core.extensions import db
+from portal.core.extensions import Model
 from tenants.scoping import TenantOwned
 
 
@@ -34,7 +34,7 @@ class DomainStatus(enum.StrEnum):
     FAILED = "failed"
 
 
-class Tenant(db.Model):
+class Tenant(Model):
     __tablename__ = "tenants"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -70,7 +70,7 @@ class Tenant(db.Model):
         return self.status == TenantStatus.ACTIVE
 
 
-class Domain(TenantOwned, db.Model):
+class Domain(TenantOwned, Model):
     """A custom web host name of a tenant; served only once verified."""
 
     __tablename__ = "domains"
@@ -107,7 +107,7 @@ Index(
 )
 
 
-class HostHandover(db.Model):
+class HostHandover(Model):
     """A used session hand-over token (tenants/handover.py): each works once."""
 
     __tablename__ = "host_handovers"
@@ -116,7 +116,7 @@ class HostHandover(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 
-class CacheVersion(db.Model):
+class CacheVersion(Model):
     """Platform-wide counters that per-process caches compare against (used without Redis)."""
 
     __tablename__ = "cache_versions"

@@ -10,11 +10,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.auth.principals import Principal, PrincipalKind
 from portal.core.database import utcnow
-from portal.core.extensions import db
+from portal.core.extensions import Model
 from tenants.scoping import TenantOwned
 
 
-class Operator(Principal, db.Model):
+class Operator(Principal, Model):
     """A platform operator: signs in on the platform host only."""
 
     __tablename__ = "operators"
@@ -33,7 +33,7 @@ class StaffRole(enum.StrEnum):
     MEMBER = "member"
 
 
-class StaffMember(Principal, TenantOwned, db.Model):
+class StaffMember(Principal, TenantOwned, Model):
     """A person working for one firm (tenant); signs in on that tenant's hosts under /admin."""
 
     __tablename__ = "staff_members"
@@ -66,7 +66,7 @@ class StaffMember(Principal, TenantOwned, db.Model):
         return self.name or self.email
 
 
-class StaffInvitation(TenantOwned, db.Model):
+class StaffInvitation(TenantOwned, Model):
     __tablename__ = "staff_invitations"
     __table_args__ = (
         ForeignKeyConstraint(

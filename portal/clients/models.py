@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.auth.principals import Principal, PrincipalKind
 from portal.core.database import utcnow
-from portal.core.extensions import db
+from portal.core.extensions import Model
 from tenants.scoping import TenantOwned
 
 
@@ -25,7 +25,7 @@ class BulkStatus(enum.StrEnum):
     DONE = "done"
 
 
-class ClientAccount(TenantOwned, db.Model):
+class ClientAccount(TenantOwned, Model):
     __tablename__ = "client_accounts"
     __table_args__ = (
         UniqueConstraint("tenant_id", "id"),
@@ -38,7 +38,7 @@ class ClientAccount(TenantOwned, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class Contact(Principal, TenantOwned, db.Model):
+class Contact(Principal, TenantOwned, Model):
     """A person at a client: the identity that signs in to the portal of one tenant."""
 
     __tablename__ = "contacts"
@@ -68,7 +68,7 @@ class Contact(Principal, TenantOwned, db.Model):
         return self.name or self.email
 
 
-class AccountContact(TenantOwned, db.Model):
+class AccountContact(TenantOwned, Model):
     """Links a contact to an account; `login_enabled` is the per-link portal access toggle."""
 
     __tablename__ = "account_contacts"
@@ -88,7 +88,7 @@ class AccountContact(TenantOwned, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class Invitation(TenantOwned, db.Model):
+class Invitation(TenantOwned, Model):
     """One live invitation per contact at most; resending refreshes it and keeps the link."""
 
     __tablename__ = "invitations"
@@ -116,7 +116,7 @@ class Invitation(TenantOwned, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class PasswordReset(TenantOwned, db.Model):
+class PasswordReset(TenantOwned, Model):
     __tablename__ = "password_resets"
     __table_args__ = (
         ForeignKeyConstraint(["tenant_id", "contact_id"], ["contacts.tenant_id", "contacts.id"]),
@@ -131,7 +131,7 @@ class PasswordReset(TenantOwned, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class BulkInvite(TenantOwned, db.Model):
+class BulkInvite(TenantOwned, Model):
     """A bulk 'enable login / send invitations' run, processed by a job with visible progress."""
 
     __tablename__ = "bulk_invites"

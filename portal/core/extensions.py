@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import current_app, request
 from flask_login import LoginManager
 from flask_mail import Mail
@@ -33,6 +35,14 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+# Models subclass `Model`. At runtime it is `db.Model` (Base plus Flask-SQLAlchemy's table
+# naming, bind key and query property); type checkers cannot subclass an attribute of an
+# instance (python/mypy#8603), so they see the typed `Base` it is built from.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate()
 login_manager = LoginManager()
 mail = Mail()

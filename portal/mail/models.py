@@ -7,7 +7,7 @@ from sqlalchemy import Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core.database import utcnow
-from portal.core.extensions import db
+from portal.core.extensions import Model
 from tenants.scoping import TenantOwned
 
 
@@ -18,7 +18,7 @@ class OutboxStatus(enum.StrEnum):
     FAILED = "failed"
 
 
-class OutboxMessage(TenantOwned, db.Model):
+class OutboxMessage(TenantOwned, Model):
     """One email, written in the same transaction as the action that caused it."""
 
     __tablename__ = "outbox_messages"

@@ -9,7 +9,7 @@ from sqlalchemy import ForeignKeyConstraint, Index, String, Text, UniqueConstrai
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core.database import utcnow
-from portal.core.extensions import db
+from portal.core.extensions import Model
 from tenants.scoping import TenantOwned
 
 
@@ -27,7 +27,7 @@ class RecordStatus(enum.StrEnum):
     UNCHECKED = "unchecked"
 
 
-class MailDomain(TenantOwned, db.Model):
+class MailDomain(TenantOwned, Model):
     """One sending domain per tenant; the DKIM private key is stored encrypted."""
 
     __tablename__ = "mail_domains"
@@ -75,7 +75,7 @@ class MailDomain(TenantOwned, db.Model):
         return self.status == MailDomainStatus.VERIFIED
 
 
-class MailDomainCheck(TenantOwned, db.Model):
+class MailDomainCheck(TenantOwned, Model):
     """One run of the checks: the overall outcome and each record's status, kept for history."""
 
     __tablename__ = "mail_domain_checks"

@@ -7,7 +7,7 @@ from sqlalchemy import String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core.database import utcnow
-from portal.core.extensions import db
+from portal.core.extensions import Model
 from tenants.scoping import TenantOwned
 
 
@@ -16,7 +16,7 @@ class LinkMode(enum.StrEnum):
     EMBED = "embed"  # shows it inside the portal, in a sandboxed frame
 
 
-class TenantModule(TenantOwned, db.Model):
+class TenantModule(TenantOwned, Model):
     """A tenant's override of one registry module; absent rows mean the registry's defaults."""
 
     __tablename__ = "tenant_modules"
@@ -30,7 +30,7 @@ class TenantModule(TenantOwned, db.Model):
     position: Mapped[int] = mapped_column(default=0)
 
 
-class ModuleLink(TenantOwned, db.Model):
+class ModuleLink(TenantOwned, Model):
     """An entry of the link module: an external page opened in a new tab or embedded."""
 
     __tablename__ = "module_links"

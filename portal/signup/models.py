@@ -6,11 +6,11 @@ from sqlalchemy import ForeignKeyConstraint, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core.database import utcnow
-from portal.core.extensions import db
+from portal.core.extensions import Model
 from tenants.scoping import TenantOwned
 
 
-class SignupCode(TenantOwned, db.Model):
+class SignupCode(TenantOwned, Model):
     """A 6-digit email verification code (argon2-hashed) and its one-click link (SHA-256)."""
 
     __tablename__ = "signup_codes"
