@@ -220,13 +220,13 @@ def account_query(
 ) -> Select:
     """Accounts matching the staff's filters, with login and last-login aggregates."""
     login_any = func.max(func.coalesce(AccountContact.login_enabled, False).cast(db.Integer))
-    last_login = func.max(Contact.last_login_at)
+    latest_login = func.max(Contact.last_login_at)
     query = (
         select(
             ClientAccount,
             login_any.label("login_any"),
             func.count(Contact.id).label("contacts"),
-            last_login.label("last_login"),
+            latest_login.label("last_login"),
         )
         .outerjoin(
             AccountContact,
@@ -272,7 +272,7 @@ def account_query(
     elif status == "offline":
         query = query.having(func.coalesce(login_any, 0) == 0)
     if last_login == "never":
-        query = query.having(last_login.is_(None))
+        query = query.having(latest_login.is_(None))
     return query
 
 

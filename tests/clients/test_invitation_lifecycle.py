@@ -175,3 +175,16 @@ def test_forged_host_headers_never_reach_email_links(firm, tenant, smtp, create_
     trusting = make_app(TRUSTED_PROXIES=1).test_client(host=tenant_host(tenant))
     forged = trusting.get("/admin/sign-in", headers={"X-Forwarded-Host": "evil.example"})
     assert forged.status_code == 404
+
+
+def test_last_login_filter_lists_only_accounts_never_signed_in(firm, tenant, create_client):
+    create_client("seen@client.example", account="Seen Household", invite=False)
+    create_client("unseen@client.example", account="Unseen Household", invite=False)
+    db.session.execute(
+        update(Contact).where(Contact.email == "seen@client.example").values(last_login_at=utcnow())
+    )
+    db.session.commit()
+    never = firm.get("/admin/clients/?last_login=never").get_data(as_text=True)
+    assert "Unseen Household" in never and "Seen Household" not in never
+    everyone = firm.get("/admin/clients/").get_data(as_text=True)
+    assert "Unseen Household" in everyone and "Seen Household" in everyone
