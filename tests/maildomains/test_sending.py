@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import time
+
 import dkim
 import dns.resolver
+from sqlalchemy import select
 
 from jobs.mail_domains import check_mail_domain
 from portal.core.dns import make_resolver
 from portal.core.extensions import db
+from portal.mail.models import OutboxMessage, OutboxStatus
 from tests.fixtures.smtp import text_of
 from tests.maildomains.conftest import DOMAIN, domain_row, publish
 
@@ -88,3 +92,25 @@ def test_verified_domain_that_breaks_falls_back_and_notifies_the_firm(
     assert check_mail_domain(tenant.id, row.id) == "verified"
     page = firm.get("/admin/settings/email-domain/").get_data(as_text=True)
     assert "Failing" in page and "Verified" in page  # the history keeps both
+
+
+def test_suppressed_sending_drops_signed_mail_as_flask_mail_drops_the_rest(
+    app, firm, tenant, dns, smtp, add_domain, create_client
+):
+    """MAIL_SUPPRESS_SEND opens no SMTP connection: mail from a verified domain, which is
+    signed and sent by hand, is marked sent without sending, like every other message."""
+    add_domain()
+    row = domain_row(tenant.id)
+    publish(dns, row, app)
+    assert check_mail_domain(tenant.id, row.id) == "verified"
+    db.session.rollback()
+    app.extensions["mail"].suppress = True
+
+    create_client("jane@client.example")
+    status = select(OutboxMessage.status).where(OutboxMessage.to_address == "jane@client.example")
+    deadline = time.monotonic() + 10
+    while db.session.scalar(status) != OutboxStatus.SENT and time.monotonic() < deadline:
+        db.session.rollback()
+        time.sleep(0.05)
+    assert db.session.scalar(status) == OutboxStatus.SENT
+    assert smtp.messages == []
