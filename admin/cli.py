@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
+from flask.globals import app_ctx
 from flask_migrate import upgrade
 from sqlalchemy import select
 from werkzeug.serving import run_simple
@@ -91,7 +92,10 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
     config["PREFERRED_URL_SCHEME"] = "http"
     config["PUBLIC_PORT"] = port
     upgrade()
-    credentials = seed_demo()
+    try:
+        credentials = seed_demo()
+    except UserError as exc:
+        raise click.ClickException(exc.message) from None
     domain = config["PLATFORM_DOMAIN"]
     click.echo("\nFoyer demo is ready.\n")
     click.echo(f"  Operator console  http://{domain}:{port}/operator/")
@@ -101,11 +105,9 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
     click.echo(f"  Demo firm portal  http://demo.{domain}:{port}/")
     click.echo(f"  Firm dashboard    http://demo.{domain}:{port}/admin/")
     click.echo(f"    sign in as {credentials['staff_email']} / {credentials['staff_password']}")
-    for label, value in credentials.get("extra", {}).items():
-        click.echo(f"  {label}  {value}")
     click.echo(f"  Mailbox (dev)     http://{domain}:{port}/operator/mailbox\n")
     if not no_serve:
-        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        app = app_ctx.app  # the Flask object itself: run_simple serves it from other threads
         run_simple(host, port, app, threaded=True, use_reloader=False)
 
 

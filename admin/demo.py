@@ -10,6 +10,7 @@ from sqlalchemy import select
 from portal.auth.models import Operator, StaffMember, StaffRole
 from portal.auth.passwords import hash_password
 from portal.auth.staff import provision_tenant
+from portal.core.errors import UserError
 from portal.core.extensions import db
 from tenants.models import Tenant
 from tenants.scoping import owned
@@ -26,6 +27,8 @@ def seed_demo() -> dict[str, str]:
     owner = db.session.scalar(
         owned(StaffMember, tenant.id).where(StaffMember.role == StaffRole.OWNER)
     )
+    if owner is None:
+        raise UserError(f"The {DEMO_SLUG} tenant has no owner: delete it and run the demo again.")
     operator_email = f"admin@{current_app.config['PLATFORM_DOMAIN']}"
     operator = db.session.scalar(select(Operator).where(Operator.email == operator_email))
     if operator is None:

@@ -47,6 +47,8 @@ def run_bulk_invite(tenant_id: int, bulk_id: int) -> int:
         db.session.commit()
         db.session.expunge_all()
         bulk = db.session.get(BulkInvite, bulk_id)
+        if bulk is None:  # deleted while the job ran: nothing left to update
+            return len(invited_contacts)
     bulk.status = BulkStatus.DONE
     bulk.finished_at = utcnow()
     db.session.commit()

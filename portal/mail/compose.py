@@ -48,4 +48,5 @@ def queue_email(tenant: TenantSnapshot, to: str, kind: str, **context: Any) -> O
 
 def _enqueue_committed(*messages: OutboxMessage) -> None:
     """The identity key holds each id after the commit without loading the expired rows."""
-    enqueue_delivery([inspect(message).identity[0] for message in messages])
+    keys = (inspect(message).identity for message in messages)
+    enqueue_delivery([key[0] for key in keys if key is not None])
