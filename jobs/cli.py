@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
+from flask.globals import app_ctx
 from rq import Worker
 
 from jobs.scheduler import Scheduler
@@ -16,7 +16,7 @@ from jobs.scheduler import Scheduler
 @with_appcontext
 def worker_command(burst: bool, with_scheduler: bool) -> None:
     """Run an RQ worker with the application context."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app = app_ctx.app  # the Flask object itself: the scheduler thread has no context
     queue = app.extensions["foyer.queue"]
     if queue is None:
         raise click.ClickException("REDIS_URL is not set: jobs already run in-process.")

@@ -6,7 +6,8 @@ import functools
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
-from flask import Flask, current_app, has_app_context
+from flask import Flask, has_app_context
+from flask.globals import app_ctx
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -15,7 +16,7 @@ R = TypeVar("R")
 def job(func: Callable[P, R]) -> Callable[P, R]:
     @functools.wraps(func)
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
-        app = current_app._get_current_object() if has_app_context() else _worker_app()  # type: ignore[attr-defined]
+        app = app_ctx.app if has_app_context() else _worker_app()
         with app.app_context():
             return func(*args, **kwargs)
 

@@ -7,6 +7,7 @@ import logging
 
 import dns.name
 import dns.resolver
+from dns.rdtypes.ANY.MX import MX
 from flask import current_app
 from sqlalchemy import select, update
 
@@ -32,7 +33,7 @@ def mail_domain_status(resolver: dns.resolver.Resolver, domain: str) -> MailDoma
     if mx.temporary:
         return MailDomain.UNKNOWN
     if mx.found:
-        exchanges = [record.exchange for record in mx.records]  # type: ignore[attr-defined]
+        exchanges = [record.exchange for record in mx.of_type(MX)]
         real = any(exchange != dns.name.root for exchange in exchanges)
         return MailDomain.ACCEPTS_MAIL if real else MailDomain.NO_MAIL
     if mx.nxdomain:

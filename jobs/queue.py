@@ -13,6 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import Flask, current_app, has_request_context, request
+from flask.globals import app_ctx
 from rq import Queue
 from werkzeug.wsgi import ClosingIterator
 
@@ -36,7 +37,7 @@ def init_app(app: Flask) -> None:
     app.extensions.setdefault("foyer.jobs", {})
     if redis is None:
         runner = app.extensions["foyer.after_response"] = RunAfterResponse(app, app.wsgi_app)
-        app.wsgi_app = runner  # type: ignore[method-assign]
+        app.wsgi_app = runner  # type: ignore[method-assign]  # Flask's documented middleware hook
 
 
 def register_jobs(app: Flask, functions: Iterable[Job]) -> None:
@@ -87,7 +88,7 @@ def _resolve(target: Job | str) -> Job:
 def _run_in_process(func: Job, args: tuple[object, ...], delay: float | None) -> None:
     """Embedded mode: later work on a timer; a request's work after its response is sent;
     anything else (CLI, another job, a test) at once."""
-    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    app = app_ctx.app  # the Flask object itself: the timer thread has no context
     if delay:
         timer = threading.Timer(delay, _run_in_app, (app, func, args))
         timer.daemon = True

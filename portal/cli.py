@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 
+from flask import Flask
 from flask.cli import FlaskGroup
 
 
-def _create_app():  # type: ignore[no-untyped-def]
+def _create_app() -> Flask:
     from portal.app import create_app  # the factory imports every package: only when run
 
     return create_app()

@@ -10,14 +10,16 @@ from werkzeug.local import LocalProxy
 from tenants.snapshot import TenantSnapshot
 
 
-def _get_tenant() -> TenantSnapshot:
+def get_current_tenant() -> TenantSnapshot:
+    """The request's tenant itself; `current_tenant` is a proxy to it."""
     tenant = g.get("tenant")
     if tenant is None:
         raise RuntimeError("no tenant resolved for this request")
     return tenant
 
 
-current_tenant: TenantSnapshot = LocalProxy(_get_tenant)  # type: ignore[assignment]
+# Typed as what it proxies, as Flask types `current_app` and `request`.
+current_tenant: TenantSnapshot = LocalProxy(get_current_tenant)  # type: ignore[assignment]
 
 
 def tenant_url(canonical_host: str, endpoint: str, **values: Any) -> str:

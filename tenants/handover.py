@@ -29,7 +29,7 @@ LOGIN_KEY = "_user_id"  # where Flask-Login keeps the principal id
 
 
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key, salt="foyer.host-handover")
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="foyer.host-handover")
 
 
 def _query_without_token() -> str:

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
+from typing import TypeVar
 
-from flask import Flask, abort, current_app, g, request
+from flask import Flask, Request, abort, current_app, request
+from flask.ctx import AppContext
+from flask.globals import app_ctx
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response
 
 from portal.core.database import after_commit
 from portal.core.extensions import db
@@ -18,6 +23,7 @@ from tenants.snapshot import TenantSnapshot
 
 PLATFORM_BLUEPRINTS = frozenset({"operator"})
 ANY_HOST_ATTRIBUTE = "foyer_any_host"
+V = TypeVar("V", bound=Callable[..., object])
 
 
 def init_app(app: Flask) -> None:
@@ -38,17 +44,19 @@ def init_app(app: Flask) -> None:
         event.listen(Session, "after_flush", _invalidate_on_change)
 
 
-def any_host(view):  # type: ignore[no-untyped-def]
+def any_host(view: V) -> V:
     """Mark a view as served on every host, known or not (health checks, TLS ask)."""
     setattr(view, ANY_HOST_ATTRIBUTE, True)
     return view
 
 
-def resolve_request_tenant():  # type: ignore[no-untyped-def]
+def resolve_request_tenant() -> Response | None:
     """Runs first on every request; it reads each context object once (proxies cost time)."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    req = request._get_current_object()  # type: ignore[attr-defined]
-    context = g._get_current_object()  # type: ignore[attr-defined]
+    # Flask types these LocalProxy objects as what they proxy: mypy cannot see the unwrapping.
+    ctx: AppContext = app_ctx._get_current_object()  # type: ignore[attr-defined]  # LocalProxy
+    req: Request = request._get_current_object()  # type: ignore[attr-defined]  # LocalProxy
+    app = ctx.app
+    context = ctx.g
     endpoint = req.endpoint or ""
     view = app.view_functions.get(endpoint)
     if view is not None and getattr(view, ANY_HOST_ATTRIBUTE, False):

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import os
 
-from flask import Blueprint, Flask, abort, send_from_directory, url_for
-from jinja2 import ChoiceLoader
+from flask import Blueprint, Flask, Response, abort, send_from_directory, url_for
+from jinja2 import BaseLoader, ChoiceLoader
 from werkzeug.security import safe_join
 
 from themes.loader import ThemeLoader
@@ -18,13 +18,16 @@ STATIC_MAX_AGE = 3600
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_loader = ChoiceLoader([ThemeLoader(), app.jinja_loader])
+    loaders: list[BaseLoader] = [ThemeLoader()]
+    if app.jinja_loader is not None:  # the app's own templates/ folder
+        loaders.append(app.jinja_loader)
+    app.jinja_loader = ChoiceLoader(loaders)
     app.jinja_env.globals["theme_static"] = theme_static
     app.register_blueprint(bp)
 
 
 @bp.get("/_themes/<theme>/<path:filename>")
-def static(theme: str, filename: str):  # type: ignore[no-untyped-def]
+def static(theme: str, filename: str) -> Response:
     if theme not in THEMES:
         abort(404)
     for candidate in theme_chain(theme):

@@ -17,10 +17,11 @@ def consume_once(model: Any, row: Any, stamp: str, *also_unset: str) -> bool:
     """
     now = utcnow()
     unset = [getattr(model, name).is_(None) for name in (stamp, *also_unset)]
-    result = db.session.execute(
+    used = db.session.scalar(
         update(model)
         .where(model.id == row.id, model.tenant_id == row.tenant_id, model.expires_at > now, *unset)
         .values({stamp: now})
+        .returning(model.id)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1
+    return used is not None

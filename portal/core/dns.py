@@ -8,7 +8,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import dns.exception
 import dns.inet
@@ -16,7 +16,10 @@ import dns.name
 import dns.nameserver
 import dns.rdata
 import dns.rdatatype
+import dns.rdtypes.txtbase
 import dns.resolver
+
+R = TypeVar("R", bound=dns.rdata.Rdata)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +57,10 @@ class Lookup:
     @property
     def temporary(self) -> bool:
         return self.outcome is Outcome.TEMPORARY
+
+    def of_type(self, kind: type[R]) -> list[R]:
+        """The records as dnspython's class for the type looked up (an answer holds no other)."""
+        return [record for record in self.records if isinstance(record, kind)]
 
 
 def parse_nameservers(value: str | Sequence[str]) -> list[dns.nameserver.Do53Nameserver]:
@@ -121,9 +128,14 @@ def lookup(resolver: dns.resolver.Resolver, name: str, rdtype: str) -> Lookup:
     return Lookup(Outcome.FOUND, tuple(answer))
 
 
-def txt_value(record: dns.rdata.Rdata) -> str:
+def txt_value(record: dns.rdtypes.txtbase.TXTBase) -> str:
     """A TXT record's strings joined, as SPF, DKIM and DMARC read them (RFC 7208 3.3)."""
-    return b"".join(record.strings).decode("utf-8", "replace")  # type: ignore[attr-defined]
+    return b"".join(record.strings).decode("utf-8", "replace")
+
+
+def txt_values(found: Lookup) -> list[str]:
+    """`txt_value` of each record a TXT lookup found."""
+    return [txt_value(record) for record in found.of_type(dns.rdtypes.txtbase.TXTBase)]
 
 
 def backoff_delay(schedule: object, attempt: int) -> int:

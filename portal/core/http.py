@@ -79,7 +79,7 @@ class SecurityHeaders:
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
             present = {name.lower() for name, _ in headers}
-            wanted = DEFAULT_HEADERS
+            wanted: tuple[tuple[str, str], ...] = DEFAULT_HEADERS
             if environ["wsgi.url_scheme"] == "https":
                 wanted = (*DEFAULT_HEADERS, HSTS)
             headers.extend(pair for pair in wanted if pair[0].lower() not in present)
@@ -101,10 +101,9 @@ def no_referrer(view: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def init_app(app: Flask) -> None:
-    app.wsgi_app = SecurityHeaders(app.wsgi_app)  # type: ignore[method-assign]
+    wsgi: SecurityHeaders | ProxyFix = SecurityHeaders(app.wsgi_app)
     hops = int(app.config["TRUSTED_PROXIES"] or 0)
     if hops > 0:
-        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
-            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops
-        )
+        wsgi = ProxyFix(wsgi, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
+    app.wsgi_app = wsgi  # type: ignore[method-assign]  # Flask's documented way to add middleware
     app.session_interface = HostOnlySessionInterface()

@@ -17,8 +17,9 @@ import dns.resolver
 from checkdmarc import dmarc as cd_dmarc
 from checkdmarc import spf as cd_spf
 from dkim.util import InvalidTagValueList, parse_tag_value
+from dns.rdtypes.ANY.CNAME import CNAME
 
-from portal.core.dns import Lookup, lookup, make_resolver, txt_value
+from portal.core.dns import Lookup, lookup, make_resolver, txt_values
 from portal.maildomains.keys import same_public_key
 from portal.maildomains.models import MailDomainStatus, RecordStatus
 from portal.maildomains.records import (
@@ -117,10 +118,6 @@ def _lookups_failed(name: str, found: Lookup) -> RecordCheck:
     return _temporary(name, Lookup(found.outcome, detail="timeout or SERVFAIL"))
 
 
-def _txt(found: Lookup) -> list[str]:
-    return [txt_value(record) for record in found.records]
-
-
 def check_ownership(resolver: dns.resolver.Resolver, facts: DomainFacts) -> RecordCheck:
     name = f"{OWNERSHIP_LABEL}.{facts.domain}"
     found = lookup(resolver, name, "TXT")
@@ -128,7 +125,7 @@ def check_ownership(resolver: dns.resolver.Resolver, facts: DomainFacts) -> Reco
         return _temporary(name, found)
     if found.missing:
         return RecordCheck(RecordStatus.MISSING, f"No TXT record at {name}.")
-    if ownership_value(facts.ownership_token) in [v.strip() for v in _txt(found)]:
+    if ownership_value(facts.ownership_token) in [v.strip() for v in txt_values(found)]:
         return RecordCheck(RecordStatus.OK)
     return RecordCheck(
         RecordStatus.INVALID, f"The TXT record at {name} does not hold the value shown here."
@@ -143,7 +140,7 @@ def check_dkim(resolver: dns.resolver.Resolver, facts: DomainFacts) -> RecordChe
     if found.missing:
         return RecordCheck(RecordStatus.MISSING, f"No DKIM record at {name}.")
     keys = []
-    for value in _txt(found):
+    for value in txt_values(found):
         try:
             keys.append(parse_tag_value(value.encode("utf-8")))
         except InvalidTagValueList:
@@ -176,7 +173,7 @@ def check_spf(
     found = lookup(resolver, domain, "TXT")
     if found.temporary:
         return _temporary(domain, found), None
-    records = _spf_records(_txt(found)) if found.found else []
+    records = _spf_records(txt_values(found)) if found.found else []
     if not records:
         return RecordCheck(RecordStatus.MISSING, f"No SPF record at {domain}."), ""
     if len(records) > 1:
@@ -243,7 +240,7 @@ def check_dmarc(
     found = lookup(resolver, name, "TXT")
     if found.temporary:
         return _temporary(name, found), None
-    records = [v for v in _txt(found) if v.strip().lower().startswith("v=dmarc1")]
+    records = [v for v in txt_values(found) if v.strip().lower().startswith("v=dmarc1")]
     if not records:
         return RecordCheck(RecordStatus.MISSING, f"No DMARC record at {name}."), ""
     if len(records) > 1:
@@ -276,7 +273,7 @@ def check_return_path(resolver: dns.resolver.Resolver, domain: str, target: str)
         return _temporary(name, found)
     if found.missing:
         return RecordCheck(RecordStatus.MISSING, f"No CNAME record at {name}.")
-    points_to = str(found.records[0].target).rstrip(".").lower()  # type: ignore[attr-defined]
+    points_to = str(found.of_type(CNAME)[0].target).rstrip(".").lower()
     if points_to != target.rstrip(".").lower():
         return RecordCheck(
             RecordStatus.INVALID, f"{name} points to {points_to} instead of {target}."

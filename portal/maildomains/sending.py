@@ -7,6 +7,7 @@ delivery time with the tenant's key (decrypted only in the delivering process).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import formataddr, parseaddr
 
@@ -46,18 +47,18 @@ class SigningKey:
     envelope_from: str
 
 
-def sender_for(tenant_id: int, tenant_name: str, clean: object) -> Sender:
+def sender_for(tenant_id: int, tenant_name: str, clean: Callable[[str], str]) -> Sender:
     """`clean` makes tenant-supplied text header-safe (compose.header_safe)."""
     row = db.session.scalar(select(MailDomain).where(MailDomain.tenant_id == tenant_id))
     platform = current_app.config["MAIL_DEFAULT_SENDER"]
     if row is not None and row.status == MailDomainStatus.VERIFIED:
         return Sender(
-            formataddr((clean(row.display_name), row.from_address)),  # type: ignore[operator]
+            formataddr((clean(row.display_name), row.from_address)),
             row.reply_to,
             row.domain,
         )
     return Sender(
-        formataddr((clean(tenant_name), platform)),  # type: ignore[operator]
+        formataddr((clean(tenant_name), platform)),
         row.reply_to if row is not None else None,
         platform.rpartition("@")[2].strip("> ") or "foyer.invalid",
     )

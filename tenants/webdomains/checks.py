@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import dns.resolver
+from dns.rdtypes.ANY.CAA import CAA
+from dns.rdtypes.ANY.CNAME import CNAME
 
-from portal.core.dns import lookup, make_resolver, txt_value
+from portal.core.dns import lookup, make_resolver, txt_values
 from tenants.webdomains.records import challenge_name, cname_target, is_apex, platform_addresses
 
 
@@ -67,7 +69,7 @@ def check_token(resolver: dns.resolver.Resolver, facts: DomainFacts) -> CheckRes
         return _temporary(name, "TXT")
     if found.missing:
         return CheckResult(Verdict.FAILED, f"Record missing: no TXT record at {name}.")
-    if facts.token not in {txt_value(record) for record in found.records}:
+    if facts.token not in txt_values(found):
         return CheckResult(
             Verdict.FAILED,
             f"Wrong token: the TXT record at {name} does not hold this claim's token.",
@@ -85,7 +87,7 @@ def check_pointing(
         if cname.temporary:
             return _temporary(host, "CNAME")
         if cname.found:
-            points_to = cname.records[0].target.to_text().rstrip(".").lower()  # type: ignore[attr-defined]
+            points_to = cname.of_type(CNAME)[0].target.to_text().rstrip(".").lower()
             if points_to == target:
                 return OK
             return CheckResult(
@@ -122,9 +124,9 @@ def check_caa(resolver: dns.resolver.Resolver, host: str, config: Mapping[str, A
         if not result.found:
             continue
         issuers = [
-            record.value.decode("utf-8", "replace").split(";")[0].strip().lower()  # type: ignore[attr-defined]
-            for record in result.records
-            if record.tag.decode("ascii", "replace").lower() == "issue"  # type: ignore[attr-defined]
+            record.value.decode("utf-8", "replace").split(";")[0].strip().lower()
+            for record in result.of_type(CAA)
+            if record.tag.decode("ascii", "replace").lower() == "issue"
         ]
         if issuers and ca not in issuers:
             return CheckResult(
