@@ -6,6 +6,7 @@ import dataclasses
 from types import SimpleNamespace
 
 from flask import Blueprint, flash, g, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import FileStorage
 
 from admin.access import settings_permission_required
@@ -13,11 +14,11 @@ from admin.forms import BrandingForm
 from portal.auth.forms import SignInForm
 from portal.branding import image_key, image_name
 from portal.branding.colors import text_on
-from portal.branding.images import MAX_BYTES, clean_image
+from portal.branding.images import MAX_BYTES, CleanImage, clean_image
 from portal.core.errors import UNPROCESSABLE, UserError, form_status, show_on_form
 from portal.core.extensions import db
 from portal.core.storage import storage
-from tenants.context import current_tenant
+from tenants.context import current_tenant, get_current_tenant
 from tenants.models import SignupMode, Tenant
 from tenants.resolution import tenant_row
 from themes.loader import render_themed
@@ -48,11 +49,11 @@ def _contrast_notes(form: BrandingForm) -> list[str]:
 
 @bp.route("", methods=["GET", "POST"])
 @settings_permission_required
-def edit():  # type: ignore[no-untyped-def]
+def edit() -> ResponseReturnValue:
     tenant = tenant_row(current_tenant)
     form = BrandingForm(obj=tenant)
     if form.validate_on_submit():
-        cleaned = {}
+        cleaned: dict[str, CleanImage] = {}
         for field_name, (kind, _column) in IMAGES.items():
             upload = getattr(form, field_name).data
             if isinstance(upload, FileStorage) and upload.filename:
@@ -82,10 +83,10 @@ def edit():  # type: ignore[no-untyped-def]
     )
 
 
-def _save(tenant: Tenant, form: BrandingForm, cleaned: dict) -> None:  # type: ignore[type-arg]
+def _save(tenant: Tenant, form: BrandingForm, cleaned: dict[str, CleanImage]) -> None:
     tenant.theme = form.theme.data
-    tenant.brand_color = form.brand_color.data.lower()
-    tenant.accent_color = form.accent_color.data.lower()
+    tenant.brand_color = (form.brand_color.data or "").lower()  # InputRequired and Regexp
+    tenant.accent_color = (form.accent_color.data or "").lower()
     tenant.portal_name = " ".join((form.portal_name.data or "").split())
     tenant.support_email = (form.support_email.data or "").strip()
     retired = []
@@ -107,7 +108,7 @@ def _save(tenant: Tenant, form: BrandingForm, cleaned: dict) -> None:  # type: i
 
 @bp.post("/preview")
 @settings_permission_required
-def preview():  # type: ignore[no-untyped-def]
+def preview() -> ResponseReturnValue:
     """The portal as a client would see it with the unsaved values (opened in a new tab)."""
     form = BrandingForm()
     if not form.validate_on_submit():
@@ -115,10 +116,10 @@ def preview():  # type: ignore[no-untyped-def]
         plain = {"Content-Type": "text/plain; charset=utf-8"}
         return f"Cannot preview: {errors}", UNPROCESSABLE, plain
     snapshot = dataclasses.replace(
-        current_tenant._get_current_object(),  # type: ignore[attr-defined]
+        get_current_tenant(),
         theme=form.theme.data,
-        brand_color=form.brand_color.data.lower(),
-        accent_color=form.accent_color.data.lower(),
+        brand_color=(form.brand_color.data or "").lower(),
+        accent_color=(form.accent_color.data or "").lower(),
         portal_name=" ".join((form.portal_name.data or "").split()),
         support_email=(form.support_email.data or "").strip(),
     )

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from werkzeug.wrappers import Response
 
 from admin.access import staff_required
 from admin.forms import AddContactForm, BulkInviteForm, ChangeEmailForm, InviteForm, NewClientForm
@@ -56,7 +58,7 @@ def _filters() -> dict[str, str]:
 
 @bp.get("/")
 @staff_required
-def index():  # type: ignore[no-untyped-def]
+def index() -> str:
     rows = directory.account_rows(current_tenant.id, **_filters())
     return render_template(
         "admin/clients/index.html", rows=rows, form=BulkInviteForm(), args=request.args
@@ -65,7 +67,7 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.post("/bulk")
 @staff_required
-def bulk():  # type: ignore[no-untyped-def]
+def bulk() -> Response:
     form = BulkInviteForm()
     if not form.validate_on_submit():
         flash("The personal message is too long (2,000 characters at most).")
@@ -95,24 +97,24 @@ def bulk():  # type: ignore[no-untyped-def]
 
 @bp.get("/bulk/<int:bulk_id>")
 @staff_required
-def bulk_progress(bulk_id: int):  # type: ignore[no-untyped-def]
+def bulk_progress(bulk_id: int) -> str:
     run = get_owned(BulkInvite, current_tenant.id, bulk_id) or abort(404)
     return render_template("admin/clients/bulk.html", run=run)
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @staff_required
-def new():  # type: ignore[no-untyped-def]
+def new() -> ResponseReturnValue:
     form = NewClientForm()
     if form.validate_on_submit():
         try:
             account = directory.create_account(
-                current_tenant.id, form.account_name.data, form.kind.data
+                current_tenant.id, form.account_name.data or "", form.kind.data
             )
             contact = directory.add_contact(
                 current_tenant.id,
                 account,
-                form.email.data,
+                form.email.data or "",
                 form.contact_name.data or "",
                 login=form.login.data,
             )
@@ -136,7 +138,7 @@ def new():  # type: ignore[no-untyped-def]
 
 @bp.get("/<int:account_id>")
 @staff_required
-def account(account_id: int):  # type: ignore[no-untyped-def]
+def account(account_id: int) -> str:
     client = _account_or_404(account_id)
     return render_template(
         "admin/clients/account.html",
@@ -151,7 +153,7 @@ def account(account_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:account_id>/contacts")
 @staff_required
-def add_contact(account_id: int):  # type: ignore[no-untyped-def]
+def add_contact(account_id: int) -> Response:
     client = _account_or_404(account_id)
     form = AddContactForm()
     if form.validate_on_submit():
@@ -159,7 +161,7 @@ def add_contact(account_id: int):  # type: ignore[no-untyped-def]
             contact = directory.add_contact(
                 current_tenant.id,
                 client,
-                form.email.data,
+                form.email.data or "",
                 form.name.data or "",
                 login=form.login.data,
             )
@@ -176,7 +178,7 @@ def add_contact(account_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:account_id>/contacts/<int:contact_id>/login")
 @staff_required
-def toggle_login(account_id: int, contact_id: int):  # type: ignore[no-untyped-def]
+def toggle_login(account_id: int, contact_id: int) -> Response:
     client, contact = _contact_or_404(account_id, contact_id)
     enabled = request.form.get("enabled") == "1"
     directory.set_login(current_tenant.id, client.id, contact.id, enabled)
@@ -187,7 +189,7 @@ def toggle_login(account_id: int, contact_id: int):  # type: ignore[no-untyped-d
 
 @bp.post("/<int:account_id>/contacts/<int:contact_id>/invite")
 @staff_required
-def invite(account_id: int, contact_id: int):  # type: ignore[no-untyped-def]
+def invite(account_id: int, contact_id: int) -> Response:
     client, contact = _contact_or_404(account_id, contact_id)
     form = InviteForm()
     if not form.validate_on_submit():
@@ -210,7 +212,7 @@ def invite(account_id: int, contact_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:account_id>/contacts/<int:contact_id>/cancel")
 @staff_required
-def cancel(account_id: int, contact_id: int):  # type: ignore[no-untyped-def]
+def cancel(account_id: int, contact_id: int) -> Response:
     client, contact = _contact_or_404(account_id, contact_id)
     if cancel_invitation(current_tenant.id, contact.id):
         db.session.commit()
@@ -222,7 +224,7 @@ def cancel(account_id: int, contact_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:account_id>/contacts/<int:contact_id>/copy-link")
 @staff_required
-def copy_invite_link(account_id: int, contact_id: int):  # type: ignore[no-untyped-def]
+def copy_invite_link(account_id: int, contact_id: int) -> ResponseReturnValue:
     client, contact = _contact_or_404(account_id, contact_id)
     if contact.activated_at is not None:
         flash(f"{contact.email} has already activated their portal access.")
@@ -237,14 +239,14 @@ def copy_invite_link(account_id: int, contact_id: int):  # type: ignore[no-untyp
 
 @bp.post("/<int:account_id>/contacts/<int:contact_id>/email")
 @staff_required
-def change_email(account_id: int, contact_id: int):  # type: ignore[no-untyped-def]
+def change_email(account_id: int, contact_id: int) -> Response:
     client, contact = _contact_or_404(account_id, contact_id)
     form = ChangeEmailForm()
     if contact.activated_at is not None:
         flash("An active client changes their own email address.")
     elif form.validate_on_submit():
         try:
-            directory.change_email(current_tenant.id, contact, form.email.data)
+            directory.change_email(current_tenant.id, contact, form.email.data or "")
         except UserError as exc:
             db.session.rollback()
             flash(exc.message)
@@ -258,7 +260,7 @@ def change_email(account_id: int, contact_id: int):  # type: ignore[no-untyped-d
 
 @bp.get("/signups")
 @staff_required
-def signups():  # type: ignore[no-untyped-def]
+def signups() -> str:
     """Self-registrations whose email is not verified yet (purged after the tenant's limit)."""
     tenant = current_tenant
     return render_template(
@@ -270,7 +272,7 @@ def signups():  # type: ignore[no-untyped-def]
 
 @bp.get("/pending")
 @staff_required
-def pending():  # type: ignore[no-untyped-def]
+def pending() -> str:
     sort = request.args.get("sort", "sent_desc")
     return render_template(
         "admin/clients/pending.html",
@@ -283,7 +285,7 @@ def pending():  # type: ignore[no-untyped-def]
 
 @bp.post("/pending/<action>")
 @staff_required
-def pending_action(action: str):  # type: ignore[no-untyped-def]
+def pending_action(action: str) -> Response:
     if action not in ("resend", "cancel"):
         abort(404)
     ids = {int(v) for v in request.form.getlist("contact_ids") if v.isdigit()}

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
-from wtforms.fields.choices import SelectChoice
+from flask.typing import ResponseReturnValue
+from werkzeug.wrappers import Response
 
 from admin.access import settings_permission_required
-from admin.forms import AddDomainForm, PrimaryHostForm
+from admin.forms import AddDomainForm, PrimaryHostForm, SelectChoice
 from jobs.queue import enqueue
 from portal.core.errors import UserError, form_status, show_on_form
 from portal.core.extensions import db
@@ -48,7 +49,7 @@ def _primary_form(tenant: TenantSnapshot) -> PrimaryHostForm:
 
 @bp.route("/", methods=["GET", "POST"])
 @settings_permission_required
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     form = AddDomainForm()
     if form.validate_on_submit():
         try:
@@ -74,7 +75,7 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:domain_id>/check")
 @settings_permission_required
-def check(domain_id: int):  # type: ignore[no-untyped-def]
+def check(domain_id: int) -> Response:
     domain = _domain(domain_id)
     anchor = f"domain-{domain.id}"
     wait = request_manual_check(domain)
@@ -94,7 +95,7 @@ def check(domain_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:domain_id>/remove")
 @settings_permission_required
-def remove(domain_id: int):  # type: ignore[no-untyped-def]
+def remove(domain_id: int) -> Response:
     domain = _domain(domain_id)
     host = domain.host
     remove_domain(domain)
@@ -105,7 +106,7 @@ def remove(domain_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/primary")
 @settings_permission_required
-def primary():  # type: ignore[no-untyped-def]
+def primary() -> Response:
     form = _primary_form(current_tenant)
     if not form.validate_on_submit():
         flash("Choose the platform address or a verified domain.")

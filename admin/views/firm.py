@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from werkzeug.wrappers import Response
 
 from admin.access import staff_required
 from portal.auth.forms import SetPasswordForm, SignInForm
@@ -14,7 +16,7 @@ from portal.auth.signin import one, sign_in_with
 from portal.auth.single_use import consume_once
 from portal.auth.tokens import hash_token
 from portal.core.database import utcnow
-from portal.core.errors import form_status
+from portal.core.errors import UserError, form_status, show_on_form
 from portal.core.extensions import db
 from portal.core.http import no_referrer
 from tenants.context import current_tenant
@@ -24,7 +26,7 @@ bp = Blueprint("admin_firm", __name__, url_prefix="/admin")
 
 
 @bp.route("/sign-in", methods=["GET", "POST"], endpoint="sign_in")
-def sign_in_page():  # type: ignore[no-untyped-def]
+def sign_in_page() -> ResponseReturnValue:
     form = SignInForm()
     response = sign_in_with(
         form, f"staff:{current_tenant.id}", one(_find_staff), url_for("admin_firm.dashboard")
@@ -34,7 +36,7 @@ def sign_in_page():  # type: ignore[no-untyped-def]
 
 @bp.post("/sign-out")
 @staff_required
-def sign_out():  # type: ignore[no-untyped-def]
+def sign_out() -> Response:
     sign_out_everywhere(current_user._get_current_object())
     db.session.commit()
     return redirect(url_for("admin_firm.sign_in"))
@@ -42,27 +44,26 @@ def sign_out():  # type: ignore[no-untyped-def]
 
 @bp.get("/")
 @staff_required
-def dashboard():  # type: ignore[no-untyped-def]
+def dashboard() -> str:
     return render_template("admin/firm/dashboard.html")
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
 @no_referrer
-def accept_invitation(token: str):  # type: ignore[no-untyped-def]
+def accept_invitation(token: str) -> ResponseReturnValue:
     """GET only shows the form (mail scanners must not use the invitation up); POST redeems."""
     invitation = _live_invitation(token)
-    if invitation is None:
+    staff = db.session.get(StaffMember, invitation.staff_id) if invitation else None
+    if invitation is None or staff is None:
         return render_template("admin/firm/invitation_invalid.html"), 404
-    staff = db.session.get(StaffMember, invitation.staff_id)
     form = SetPasswordForm()
     if form.validate_on_submit():
-        problem = password_problem(
-            form.password.data, email=staff.email, firm_name=current_tenant.name
-        )
+        password = form.password.data or ""  # InputRequired: never empty here
+        problem = password_problem(password, email=staff.email, firm_name=current_tenant.name)
         if problem:
-            form.password.errors.append(problem)
+            show_on_form(form, UserError(problem, field="password"))
         elif _redeem(invitation):
-            staff.password_hash = hash_password(form.password.data)
+            staff.password_hash = hash_password(password)
             staff.last_login_at = utcnow()
             sign_in(staff)
             db.session.commit()

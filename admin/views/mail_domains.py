@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from werkzeug.wrappers import Response
 
 from admin.access import settings_permission_required
 from admin.forms import MailDomainForm
@@ -26,7 +28,7 @@ HISTORY_LENGTH = 30
 
 @bp.route("/", methods=["GET", "POST"])
 @settings_permission_required
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     row = tenant_domain(current_tenant)
     form = MailDomainForm()
     if row is None and not form.is_submitted():
@@ -60,7 +62,7 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.post("/verify")
 @settings_permission_required
-def verify():  # type: ignore[no-untyped-def]
+def verify() -> Response:
     row = tenant_domain(current_tenant)
     if row is None:
         return redirect(url_for("admin_mail_domains.index"))
@@ -78,7 +80,7 @@ def verify():  # type: ignore[no-untyped-def]
 
 @bp.post("/remove")
 @settings_permission_required
-def remove():  # type: ignore[no-untyped-def]
+def remove() -> Response:
     if remove_domain(current_tenant):
         db.session.commit()
         flash("Sending domain removed. Email now goes out from the platform address.")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
+from werkzeug.wrappers import Response
 
 from admin.access import settings_permission_required
 from admin.forms import LinkForm
@@ -27,7 +29,9 @@ bp = Blueprint("admin_modules", __name__, url_prefix="/admin/settings/modules")
 TITLE_MAX = 40
 
 
-def _render(errors: dict[str, str] | None = None, link_form: LinkForm | None = None, status=200):  # type: ignore[no-untyped-def]
+def _render(
+    errors: dict[str, str] | None = None, link_form: LinkForm | None = None, status: int = 200
+) -> tuple[str, int]:
     tenant_id = current_tenant.id
     return (
         render_template(
@@ -45,13 +49,13 @@ def _render(errors: dict[str, str] | None = None, link_form: LinkForm | None = N
 
 @bp.get("")
 @settings_permission_required
-def index():  # type: ignore[no-untyped-def]
+def index() -> tuple[str, int]:
     return _render()
 
 
 @bp.post("")
 @settings_permission_required
-def save():  # type: ignore[no-untyped-def]
+def save() -> ResponseReturnValue:
     """One form for the whole table; `move=<key>:up|down` buttons save and then move a row."""
     if not FlaskForm().validate_on_submit():
         abort(400)
@@ -92,11 +96,11 @@ def save():  # type: ignore[no-untyped-def]
 
 @bp.post("/links")
 @settings_permission_required
-def add_link():  # type: ignore[no-untyped-def]
+def add_link() -> ResponseReturnValue:
     form = LinkForm()
     if form.validate_on_submit():
         try:
-            url = validate_link_url(form.url.data)
+            url = validate_link_url(form.url.data or "")
         except UserError as exc:
             show_on_form(form, exc, default_field="url")
         else:
@@ -107,7 +111,7 @@ def add_link():  # type: ignore[no-untyped-def]
             db.session.add(
                 ModuleLink(
                     tenant_id=tenant_id,
-                    title=" ".join(form.title.data.split()),
+                    title=" ".join((form.title.data or "").split()),
                     url=url,
                     mode=form.mode.data if form.mode.data in set(LinkMode) else LinkMode.TAB,
                     position=(last or 0) + 10,
@@ -121,7 +125,7 @@ def add_link():  # type: ignore[no-untyped-def]
 
 @bp.post("/links/<int:link_id>/delete")
 @settings_permission_required
-def delete_link(link_id: int):  # type: ignore[no-untyped-def]
+def delete_link(link_id: int) -> Response:
     if not FlaskForm().validate_on_submit():
         abort(400)
     link = get_owned(ModuleLink, current_tenant.id, link_id)

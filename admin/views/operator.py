@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import func, select
+from werkzeug.wrappers import Response
 
 from admin.access import operator_required
 from admin.forms import CreateTenantForm
@@ -23,7 +25,7 @@ bp = Blueprint("operator", __name__, url_prefix="/operator")
 
 
 @bp.route("/sign-in", methods=["GET", "POST"], endpoint="sign_in")
-def sign_in_page():  # type: ignore[no-untyped-def]
+def sign_in_page() -> ResponseReturnValue:
     form = SignInForm()
     response = sign_in_with(form, "operator", one(_find_operator), url_for("operator.index"))
     return response or (
@@ -34,7 +36,7 @@ def sign_in_page():  # type: ignore[no-untyped-def]
 
 @bp.post("/sign-out")
 @operator_required
-def sign_out():  # type: ignore[no-untyped-def]
+def sign_out() -> Response:
     sign_out_everywhere(current_user._get_current_object())
     db.session.commit()
     return redirect(url_for("operator.sign_in"))
@@ -42,7 +44,7 @@ def sign_out():  # type: ignore[no-untyped-def]
 
 @bp.get("/")
 @operator_required
-def index():  # type: ignore[no-untyped-def]
+def index() -> str:
     tenants = db.session.scalars(select(Tenant).order_by(Tenant.slug)).all()
     verified = db.session.execute(
         select(Domain.tenant_id, Domain.host).where(Domain.status == DomainStatus.VERIFIED)
@@ -63,11 +65,13 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.route("/tenants/new", methods=["GET", "POST"])
 @operator_required
-def new_tenant():  # type: ignore[no-untyped-def]
+def new_tenant() -> ResponseReturnValue:
     form = CreateTenantForm()
     if form.validate_on_submit():
         try:
-            tenant, _link = provision_tenant(form.slug.data, form.name.data, form.owner_email.data)
+            tenant, _link = provision_tenant(
+                form.slug.data or "", form.name.data or "", form.owner_email.data or ""
+            )
         except UserError as exc:
             db.session.rollback()
             show_on_form(form, exc, default_field="owner_email")
@@ -80,7 +84,7 @@ def new_tenant():  # type: ignore[no-untyped-def]
 
 @bp.get("/mailbox")
 @operator_required
-def mailbox():  # type: ignore[no-untyped-def]
+def mailbox() -> str:
     messages = db.session.scalars(
         select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(200)
     ).all()
@@ -90,7 +94,7 @@ def mailbox():  # type: ignore[no-untyped-def]
 
 @bp.get("/mailbox/<int:message_id>")
 @operator_required
-def message(message_id: int):  # type: ignore[no-untyped-def]
+def message(message_id: int) -> str:
     row = db.session.get(OutboxMessage, message_id) or abort(404)
     return render_template("admin/operator/message.html", message=row)
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
-from wtforms.fields.choices import SelectChoice
 
 from admin.access import settings_permission_required
-from admin.forms import PortalSettingsForm, SettingsInviteForm
+from admin.forms import PortalSettingsForm, SelectChoice, SettingsInviteForm
 from portal.clients import directory
 from portal.clients.invitations import send_invitation
 from portal.clients.models import ClientAccount, Contact
@@ -23,7 +23,7 @@ bp = Blueprint("admin_settings", __name__, url_prefix="/admin/settings")
 
 @bp.route("/invites", methods=["GET", "POST"])
 @settings_permission_required
-def invites():  # type: ignore[no-untyped-def]
+def invites() -> ResponseReturnValue:
     tenant_id = current_tenant.id
     form = SettingsInviteForm()
     accounts = db.session.scalars(
@@ -31,9 +31,9 @@ def invites():  # type: ignore[no-untyped-def]
     ).all()
     form.account_id.choices = [SelectChoice(a.id, a.name) for a in accounts]
     if form.validate_on_submit():
-        account = directory.get_account(tenant_id, form.account_id.data)
+        account = directory.get_account(tenant_id, form.account_id.data) or abort(404)
         try:
-            contact = directory.add_contact(tenant_id, account, form.email.data, login=True)
+            contact = directory.add_contact(tenant_id, account, form.email.data or "", login=True)
         except UserError as exc:
             db.session.rollback()
             show_on_form(form, exc, default_field="email")
@@ -66,18 +66,20 @@ def invites():  # type: ignore[no-untyped-def]
 
 @bp.route("/portal", methods=["GET", "POST"])
 @settings_permission_required
-def portal_settings():  # type: ignore[no-untyped-def]
+def portal_settings() -> ResponseReturnValue:
     tenant = tenant_row(current_tenant)
     form = PortalSettingsForm(obj=tenant)
     if form.validate_on_submit():
         tenant.welcome_message = (form.welcome_message.data or "").strip()
-        tenant.invite_expiry_days = form.invite_expiry_days.data
+        tenant.invite_expiry_days = form.invite_expiry_days.data or tenant.invite_expiry_days
         tenant.expired_invite_action = form.expired_invite_action.data
         tenant.signup_mode = form.signup_mode.data
         tenant.signup_ask_company = form.signup_ask_company.data
         tenant.allow_duplicate_contacts = form.allow_duplicate_contacts.data
         tenant.notify_on_signup = form.notify_on_signup.data
-        tenant.unverified_purge_days = form.unverified_purge_days.data
+        tenant.unverified_purge_days = (
+            form.unverified_purge_days.data or tenant.unverified_purge_days
+        )
         db.session.commit()
         flash("Portal settings saved.")
         return redirect(url_for("admin_settings.portal_settings"))

@@ -11,15 +11,16 @@ from werkzeug.wrappers import Response
 
 from portal.auth.forms import SignInForm
 from portal.auth.passwords import verify_password
-from portal.auth.principals import sign_in
+from portal.auth.principals import Principal, sign_in
 from portal.auth.redirects import safe_next
 from portal.core.database import utcnow
 from portal.core.emails import lookup_email
+from portal.core.errors import UserError, show_on_form
 from portal.core.extensions import db
 from portal.core.ratelimit import enforce
 
 log = logging.getLogger("foyer.auth")
-T = TypeVar("T")
+T = TypeVar("T", bound=Principal)
 
 PER_ACCOUNT = "20/15 minutes"
 PER_IP = "100/hour"
@@ -61,8 +62,8 @@ def one(find: Callable[[str], T | None]) -> Callable[[str], list[T]]:
     return find_all
 
 
-def complete_sign_in(principal: object, landing: str) -> Response:
-    principal.last_login_at = utcnow()  # type: ignore[attr-defined]
+def complete_sign_in(principal: Principal, landing: str) -> Response:
+    principal.last_login_at = utcnow()
     sign_in(principal)
     db.session.commit()
     return redirect(safe_next(landing))
@@ -86,5 +87,5 @@ def sign_in_with(
         return complete_sign_in(matches[0], landing)
     if matches and choose is not None:
         return choose(matches)
-    form.password.errors.append("Email or password is incorrect.")
+    show_on_form(form, UserError("Email or password is incorrect.", field="password"))
     return None

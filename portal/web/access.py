@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, abort, flash, g, redirect, request, session, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from werkzeug.wrappers import Response
 
 from portal.auth.forms import EmailForm, SetPasswordForm, SignInForm
 from portal.auth.passwords import RULES, hash_password, password_problem
@@ -28,7 +32,7 @@ from portal.clients.notify import notify_managers
 from portal.clients.resets import live_reset, send_reset, use_reset
 from portal.core.database import utcnow
 from portal.core.emails import lookup_email
-from portal.core.errors import form_status
+from portal.core.errors import UserError, form_status, show_on_form
 from portal.core.extensions import db
 from portal.core.http import no_referrer
 from portal.core.ratelimit import enforce
@@ -47,7 +51,7 @@ FORGOT_SENT = (
 )
 
 
-def _render(template: str, status: int = 200, **context):  # type: ignore[no-untyped-def]
+def _render(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
     return render_themed(current_tenant.theme, template, **context), status
 
 
@@ -61,7 +65,7 @@ def _find_clients(email: str) -> list[Contact]:
 
 
 @bp.route("/sign-in", methods=["GET", "POST"], endpoint="sign_in")
-def sign_in_page():  # type: ignore[no-untyped-def]
+def sign_in_page() -> ResponseReturnValue:
     form = SignInForm()
     response = sign_in_with(
         form,
@@ -78,7 +82,7 @@ def sign_in_page():  # type: ignore[no-untyped-def]
     )
 
 
-def _offer_choice(matches: list[Contact]):  # type: ignore[no-untyped-def]
+def _offer_choice(matches: list[Contact]) -> Response:
     """Several identities share this email and password: the person picks one."""
     session.clear()
     session[CHOICES_KEY] = {"ids": [c.id for c in matches], "at": utcnow().timestamp()}
@@ -86,7 +90,7 @@ def _offer_choice(matches: list[Contact]):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/sign-in/choose", methods=["GET", "POST"])
-def choose_identity():  # type: ignore[no-untyped-def]
+def choose_identity() -> ResponseReturnValue:
     offered = session.get(CHOICES_KEY) or {}
     fresh = utcnow().timestamp() - offered.get("at", 0) < CHOICE_SECONDS
     ids = offered.get("ids", []) if fresh else []
@@ -94,7 +98,7 @@ def choose_identity():  # type: ignore[no-untyped-def]
         return redirect(url_for("access.sign_in"))
     if request.method == "POST":
         wanted = request.form.get("contact_id", type=int)
-        if wanted in ids:
+        if wanted is not None and wanted in ids:
             contact = get_contact(current_tenant.id, wanted)
             if contact is not None and contact.can_sign_in:
                 return complete_sign_in(contact, url_for("home.index"))
@@ -108,7 +112,7 @@ def choose_identity():  # type: ignore[no-untyped-def]
 
 
 @bp.post("/sign-out")
-def sign_out():  # type: ignore[no-untyped-def]
+def sign_out() -> Response:
     if current_user.is_authenticated and getattr(current_user, "kind", None) == "client":
         sign_out_everywhere(current_user._get_current_object())
         db.session.commit()
@@ -117,7 +121,7 @@ def sign_out():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
-def forgot_password():  # type: ignore[no-untyped-def]
+def forgot_password() -> tuple[str, int]:
     form = EmailForm()
     if form.validate_on_submit():
         email = lookup_email(form.email.data)
@@ -136,20 +140,19 @@ def forgot_password():  # type: ignore[no-untyped-def]
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
 @no_referrer
-def reset_password(token: str):  # type: ignore[no-untyped-def]
+def reset_password(token: str) -> ResponseReturnValue:
     reset = live_reset(current_tenant.id, token)
     contact = get_contact(current_tenant.id, reset.contact_id) if reset else None
     if reset is None or contact is None:
         return _render("access/link_invalid.html", 404, kind="password reset")
     form = SetPasswordForm()
     if form.validate_on_submit():
-        problem = password_problem(
-            form.password.data, email=contact.email, firm_name=current_tenant.name
-        )
+        password = form.password.data or ""  # InputRequired: never empty here
+        problem = password_problem(password, email=contact.email, firm_name=current_tenant.name)
         if problem:
-            form.password.errors.append(problem)
+            show_on_form(form, UserError(problem, field="password"))
         elif use_reset(reset):
-            contact.password_hash = hash_password(form.password.data)
+            contact.password_hash = hash_password(password)
             contact.session_nonce = new_nonce()
             queue_email(current_tenant, contact.email, "password_changed", contact=contact)
             sign_in(contact)
@@ -171,7 +174,7 @@ def reset_password(token: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/invite/<token>", methods=["GET", "POST"])
 @no_referrer
-def accept_invitation(token: str):  # type: ignore[no-untyped-def]
+def accept_invitation(token: str) -> ResponseReturnValue:
     """GET only shows the page, so mail scanners cannot use the invitation up; POST redeems."""
     invitation = find_by_token(current_tenant.id, token)
     contact = get_contact(current_tenant.id, invitation.contact_id) if invitation else None
@@ -185,14 +188,13 @@ def accept_invitation(token: str):  # type: ignore[no-untyped-def]
         return _render("access/invitation_expired.html", 410, token=token)
     form = SetPasswordForm()
     if form.validate_on_submit():
-        problem = password_problem(
-            form.password.data, email=contact.email, firm_name=current_tenant.name
-        )
+        password = form.password.data or ""  # InputRequired: never empty here
+        problem = password_problem(password, email=contact.email, firm_name=current_tenant.name)
         if problem:
-            form.password.errors.append(problem)
+            show_on_form(form, UserError(problem, field="password"))
         elif has_login(current_tenant.id, contact.id) and redeem(invitation):
             now = utcnow()
-            contact.password_hash = hash_password(form.password.data)
+            contact.password_hash = hash_password(password)
             contact.activated_at = contact.activated_at or now
             contact.last_login_at = now
             queue_email(
@@ -215,7 +217,7 @@ def accept_invitation(token: str):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/invite/<token>/renew")
-def renew_invitation(token: str):  # type: ignore[no-untyped-def]
+def renew_invitation(token: str) -> tuple[str, int]:
     """An expired link asks for a fresh one; the answer never says whether anything happened."""
     enforce("10/hour", "invite-renew-ip", current_tenant.id, request.remote_addr or "-")
     invitation = find_by_token(current_tenant.id, token)
@@ -247,7 +249,7 @@ def renew_invitation(token: str):  # type: ignore[no-untyped-def]
 
 @bp.post("/switch-account")
 @client_required
-def switch_account():  # type: ignore[no-untyped-def]
+def switch_account() -> Response:
     wanted = request.form.get("account_id", type=int)
     if wanted not in {account.id for account in g.accounts}:
         abort(404)

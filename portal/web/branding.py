@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Flask, abort, g
+from flask.typing import ResponseReturnValue
 
 from portal.branding import IMAGE_NAME, branding, image_key
 from portal.core.storage import storage
@@ -20,7 +21,7 @@ def _page_branding() -> dict[str, Any]:
 
 
 @bp.get("/_brand/<name>")
-def image(name: str):  # type: ignore[no-untyped-def]
+def image(name: str) -> ResponseReturnValue:
     """A tenant's image, only on its own hosts; the content hash in the name makes it immutable."""
     tenant = g.get("tenant")
     if tenant is None or not IMAGE_NAME.match(name):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, g, redirect, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from portal.core.database import utcnow
@@ -15,14 +16,14 @@ bp = Blueprint("home", __name__)
 
 
 @bp.get("/")
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     if g.get("tenant") is None:
         return redirect(url_for("operator.index"))
     return home()
 
 
 @client_required
-def home():  # type: ignore[no-untyped-def]
+def home() -> str:
     """The signed-in client's start page; the firm's welcome message shows on the first visit."""
     contact = current_user._get_current_object()
     show_welcome = contact.welcomed_at is None
@@ -39,6 +40,6 @@ def home():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/robots.txt")
-def robots():  # type: ignore[no-untyped-def]
+def robots() -> ResponseReturnValue:
     """Client portals are private: ask crawlers to stay out of every tenant host."""
     return "User-agent: *\nDisallow: /\n", 200, {"Content-Type": "text/plain; charset=utf-8"}

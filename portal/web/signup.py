@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, flash, redirect, request, session, url_for
+from flask.typing import ResponseReturnValue
+from werkzeug.wrappers import Response
 
 from portal.auth.passwords import RULES, password_problem
 from portal.clients.directory import get_contact
@@ -25,7 +29,7 @@ PENDING_SECONDS = 3600
 WRONG_CODE = "That code is not correct or has expired. Check the latest email, or send a new code."
 
 
-def _render(template: str, status: int = 200, **context):  # type: ignore[no-untyped-def]
+def _render(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
     return render_themed(current_tenant.theme, template, **context), status
 
 
@@ -41,7 +45,7 @@ def _pending() -> dict | None:
 
 
 @bp.route("", methods=["GET", "POST"])
-def start():  # type: ignore[no-untyped-def]
+def start() -> ResponseReturnValue:
     tenant = current_tenant
     if tenant.signup_mode != SignupMode.OPEN:
         return _render("signup/closed.html")
@@ -51,22 +55,23 @@ def start():  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         enforce("10/hour", "signup-ip", tenant.id, _ip())
         try:
-            email = normalize_email(form.email.data)
+            email = normalize_email(form.email.data or "")
         except UserError as exc:
             show_on_form(form, exc, default_field="email")
             return _render("signup/start.html", form_status(form), form=form, rules=RULES)
         enforce("5/hour", "signup-email", tenant.id, email)
-        problem = password_problem(form.password.data, email=email, firm_name=tenant.name)
+        password = form.password.data or ""  # InputRequired: never empty here
+        problem = password_problem(password, email=email, firm_name=tenant.name)
         if problem:
-            form.password.errors.append(problem)
+            show_on_form(form, UserError(problem, field="password"))
             return _render("signup/start.html", form_status(form), form=form, rules=RULES)
         try:
             contact = register(
                 tenant,
-                name=form.name.data,
+                name=form.name.data or "",
                 email=email,
-                password=form.password.data,
-                company=form.company.data if "company" in form else "",
+                password=password,
+                company=(form.company.data or "") if "company" in form else "",
             )
         except UserError as exc:
             db.session.rollback()
@@ -83,7 +88,7 @@ def start():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/verify", methods=["GET", "POST"])
-def verify():  # type: ignore[no-untyped-def]
+def verify() -> ResponseReturnValue:
     pending = _pending()
     if pending is None:
         return redirect(url_for("signup.start"))
@@ -104,12 +109,12 @@ def verify():  # type: ignore[no-untyped-def]
             flash("Your email address is verified. Sign in with your password.")
             return redirect(url_for("access.sign_in"))
         db.session.commit()
-        form.code.errors.append(WRONG_CODE)
+        show_on_form(form, UserError(WRONG_CODE, field="code"))
     return _render("signup/verify.html", form_status(form), form=form, email=pending["email"])
 
 
 @bp.post("/resend")
-def resend():  # type: ignore[no-untyped-def]
+def resend() -> Response:
     pending = _pending()
     if pending is None:
         return redirect(url_for("signup.start"))
@@ -126,7 +131,7 @@ def resend():  # type: ignore[no-untyped-def]
 
 @bp.route("/confirm/<token>", methods=["GET", "POST"])
 @no_referrer
-def confirm_link(token: str):  # type: ignore[no-untyped-def]
+def confirm_link(token: str) -> ResponseReturnValue:
     """The emailed one-click link: GET shows a button (scanners must not verify), POST does."""
     row = code_for_link(current_tenant.id, token)
     contact = get_contact(current_tenant.id, row.contact_id) if row else None

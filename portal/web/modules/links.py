@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import abort
+from flask.typing import ResponseReturnValue
 
 from portal.core.http import CSP
 from portal.modules.models import LinkMode, ModuleLink
@@ -21,13 +22,13 @@ SANDBOX = "allow-scripts allow-forms allow-popups allow-popups-to-escape-sandbox
 
 @bp.get("/")
 @client_required
-def index():  # type: ignore[no-untyped-def]
+def index() -> str:
     return render_module_page("links", "portal/links.html", links=links_of(current_tenant.id))
 
 
 @bp.get("/<int:link_id>")
 @client_required
-def show(link_id: int):  # type: ignore[no-untyped-def]
+def show(link_id: int) -> ResponseReturnValue:
     link = get_owned(ModuleLink, current_tenant.id, link_id)
     if link is None or link.mode != LinkMode.EMBED:
         abort(404)
