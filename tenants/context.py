@@ -19,7 +19,7 @@ def get_current_tenant() -> TenantSnapshot:
 
 
 # Typed as what it proxies, as Flask types `current_app` and `request`.
-current_tenant: TenantSnapshot = LocalProxy(get_current_tenant)  # type: ignore[assignment]
+current_tenant: TenantSnapshot = LocalProxy(get_current_tenant)  # type: ignore[assignment]  # a LocalProxy
 
 
 def tenant_url(canonical_host: str, endpoint: str, **values: Any) -> str:

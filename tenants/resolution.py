@@ -52,9 +52,9 @@ def any_host(view: V) -> V:
 
 def resolve_request_tenant() -> Response | None:
     """Runs first on every request; it reads each context object once (proxies cost time)."""
-    # Flask types these LocalProxy objects as what they proxy: mypy cannot see the unwrapping.
-    ctx: AppContext = app_ctx._get_current_object()  # type: ignore[attr-defined]  # LocalProxy
-    req: Request = request._get_current_object()  # type: ignore[attr-defined]  # LocalProxy
+    # Flask types its LocalProxy globals as what they proxy, so mypy cannot see the unwrapping.
+    ctx: AppContext = app_ctx._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy
+    req: Request = request._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy
     app = ctx.app
     context = ctx.g
     endpoint = req.endpoint or ""
