@@ -4,9 +4,11 @@ then explicit overrides (tests). Nothing else in the code base reads os.environ.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from datetime import timedelta
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +30,7 @@ CONTRACT_NAMES = (
     "DNS_NAMESERVERS",
     "TRUSTED_PROXIES",
 )
+_SENDER_ADDRESS = re.compile(r"[^\s@<>(),;:\"\[\]\\]+@[A-Za-z0-9.-]+")
 INTEGER_NAMES = {"MAIL_PORT", "TRUSTED_PROXIES"}
 BOOLEAN_NAMES = {"MAIL_USE_TLS", "MAIL_USE_SSL"}
 
@@ -120,6 +123,9 @@ def _derive(app: Flask) -> None:
         config["PLATFORM_SPF_INCLUDE"] = f"_spf.{domain}"
     if not config.get("MAIL_DEFAULT_SENDER"):
         config["MAIL_DEFAULT_SENDER"] = f"notifications@{_mail_domain(domain)}"
+    name, address = _parse_sender(str(config["MAIL_DEFAULT_SENDER"]))
+    config["MAIL_DEFAULT_SENDER_NAME"] = name
+    config["MAIL_DEFAULT_SENDER_ADDRESS"] = address  # firms' names go with this address
     config["OUTBOX_RETRY_SCHEDULE"] = tuple(
         int(part) for part in str(config["OUTBOX_RETRY_DELAYS"]).split(",") if part.strip()
     )
@@ -127,6 +133,19 @@ def _derive(app: Flask) -> None:
     if config["CHECK_EMAIL_DOMAINS"] is None:
         # In embedded mode jobs run inside the request: no DNS round trips there by default.
         config["CHECK_EMAIL_DOMAINS"] = bool(config["REDIS_URL"])
+
+
+def _parse_sender(raw: str) -> tuple[str, str]:
+    """`address` or `Name <address>` (as Flask-Mail documents it): refused at start-up when the
+    address part is not a plain `local@domain`, so no email goes out From a broken address."""
+    name, address = parseaddr(raw)
+    local, at, domain = address.rpartition("@")
+    if not (at and local and "." in domain and _SENDER_ADDRESS.fullmatch(address)):
+        raise ValueError(
+            f"MAIL_DEFAULT_SENDER: {raw!r} is not an email address; use "
+            "'no-reply@example.com' or 'Name <no-reply@example.com>'"
+        )
+    return name, address
 
 
 def _mail_domain(domain: str) -> str:

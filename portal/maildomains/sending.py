@@ -50,7 +50,7 @@ class SigningKey:
 def sender_for(tenant_id: int, tenant_name: str, clean: Callable[[str], str]) -> Sender:
     """`clean` makes tenant-supplied text header-safe (compose.header_safe)."""
     row = db.session.scalar(select(MailDomain).where(MailDomain.tenant_id == tenant_id))
-    platform = current_app.config["MAIL_DEFAULT_SENDER"]
+    platform = current_app.config["MAIL_DEFAULT_SENDER_ADDRESS"]  # parsed once by config
     if row is not None and row.status == MailDomainStatus.VERIFIED:
         return Sender(
             formataddr((clean(row.display_name), row.from_address)),
@@ -60,7 +60,7 @@ def sender_for(tenant_id: int, tenant_name: str, clean: Callable[[str], str]) ->
     return Sender(
         formataddr((clean(tenant_name), platform)),
         row.reply_to if row is not None else None,
-        platform.rpartition("@")[2].strip("> ") or "foyer.invalid",
+        platform.rpartition("@")[2],
     )
 
 
