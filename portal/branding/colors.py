@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-HEX_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+# \A…\Z, not ^…$: `$` also matches before a trailing newline, and the branding form's
+# Regexp validator uses re.match, so "#aabbcc\n" was accepted and stored.
+HEX_COLOR = re.compile(r"\A#[0-9a-fA-F]{6}\Z")
 LIGHT_TEXT = "#ffffff"
 DARK_TEXT = "#1d2430"
 AA_NORMAL = 4.5
