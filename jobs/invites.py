@@ -6,7 +6,7 @@ import json
 
 from jobs.context import job
 from portal.clients.directory import enable_login_for_accounts
-from portal.clients.invitations import send_invitation
+from portal.clients.invitations import SendLimitReached, send_invitation
 from portal.clients.models import BulkInvite, BulkStatus
 from portal.core.database import utcnow
 from portal.core.extensions import db
@@ -34,13 +34,16 @@ def run_bulk_invite(tenant_id: int, bulk_id: int) -> int:
         if bulk.send_invitations:
             for contact in contacts:
                 if contact.activated_at is None and contact.id not in invited_contacts:
-                    send_invitation(
-                        tenant,
-                        contact,
-                        invited_by=bulk.invited_by_label,
-                        staff_id=bulk.staff_id,
-                        personal_message=bulk.personal_message,
-                    )
+                    try:
+                        send_invitation(
+                            tenant,
+                            contact,
+                            invited_by=bulk.invited_by_label,
+                            staff_id=bulk.staff_id,
+                            personal_message=bulk.personal_message,
+                        )
+                    except SendLimitReached:  # enough invitation emails to that address lately
+                        continue
                     invited_contacts.add(contact.id)
                     bulk.invited += 1
         bulk.processed = start + len(chunk)

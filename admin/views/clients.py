@@ -15,6 +15,8 @@ from jobs.queue import enqueue
 from portal.clients import directory
 from portal.clients.invitations import (
     RESEND_ADVICE_AFTER,
+    SEND_LIMITS,
+    SendLimitReached,
     cancel_invitation,
     copy_link,
     send_invitation,
@@ -29,6 +31,7 @@ from tenants.scoping import get_owned
 
 bp = Blueprint("admin_clients", __name__, url_prefix="/admin/clients")
 FILTERS = ("q", "status", "last_login")
+SEND_LIMITS_WORDING = " and ".join(wording for _, _, wording in SEND_LIMITS)
 
 
 def _staff_label() -> str:
@@ -122,16 +125,22 @@ def new() -> ResponseReturnValue:
             db.session.rollback()
             show_on_form(form, exc, default_field="email")
         else:
+            refused = None
             if form.login.data and form.send_invite.data:
-                send_invitation(
-                    current_tenant,
-                    contact,
-                    invited_by=_staff_label(),
-                    staff_id=current_user.id,
-                    personal_message=form.personal_message.data or "",
-                )
+                try:
+                    send_invitation(
+                        current_tenant,
+                        contact,
+                        invited_by=_staff_label(),
+                        staff_id=current_user.id,
+                        personal_message=form.personal_message.data or "",
+                    )
+                except SendLimitReached as exc:  # an existing contact: the account still counts
+                    refused = exc
             db.session.commit()
             flash(f"Client account {account.name} created.")
+            if refused is not None:
+                flash(refused.message)
             return redirect(url_for("admin_clients.account", account_id=account.id))
     return render_template("admin/clients/new.html", form=form), form_status(form)
 
@@ -198,15 +207,20 @@ def invite(account_id: int, contact_id: int) -> Response:
         flash(f"{contact.email} has already activated their portal access.")
     else:
         directory.set_login(current_tenant.id, client.id, contact.id, True)
-        invitation = send_invitation(
-            current_tenant,
-            contact,
-            invited_by=_staff_label(),
-            staff_id=current_user.id,
-            personal_message=form.personal_message.data or "",
-        )
-        db.session.commit()
-        flash(f"Invitation sent to {contact.email} (sent {invitation.send_count} time(s)).")
+        try:
+            invitation = send_invitation(
+                current_tenant,
+                contact,
+                invited_by=_staff_label(),
+                staff_id=current_user.id,
+                personal_message=form.personal_message.data or "",
+            )
+        except SendLimitReached as exc:
+            db.session.rollback()
+            flash(exc.message)
+        else:
+            db.session.commit()
+            flash(f"Invitation sent to {contact.email} (sent {invitation.send_count} time(s)).")
     return redirect(url_for("admin_clients.account", account_id=client.id))
 
 
@@ -294,14 +308,25 @@ def pending_action(action: str) -> Response:
         flash("Select at least one contact.")
         return redirect(url_for("admin_clients.pending"))
     tenant = current_tenant
+    skipped: list[str] = []
     for row in rows:
         if action == "resend":
-            send_invitation(
-                tenant, row.contact, invited_by=_staff_label(), staff_id=current_user.id
-            )
+            try:
+                send_invitation(
+                    tenant, row.contact, invited_by=_staff_label(), staff_id=current_user.id
+                )
+            except SendLimitReached:
+                skipped.append(row.contact.email)
         else:
             cancel_invitation(tenant.id, row.contact.id)
     db.session.commit()
     verb = "Resent invitations to" if action == "resend" else "Cancelled invitations of"
-    flash(f"{verb} {len(rows)} contact(s).")
+    done = len(rows) - len(skipped)
+    if done:
+        flash(f"{verb} {done} contact(s).")
+    if skipped:
+        flash(
+            f"Not resent to {', '.join(skipped)}: at most {SEND_LIMITS_WORDING} invitation "
+            "emails go to one address. Try again later, or copy the link and share it yourself."
+        )
     return redirect(url_for("admin_clients.pending"))

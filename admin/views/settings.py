@@ -10,7 +10,7 @@ from sqlalchemy import select
 from admin.access import settings_permission_required
 from admin.forms import PortalSettingsForm, SelectChoice, SettingsInviteForm
 from portal.clients import directory
-from portal.clients.invitations import send_invitation
+from portal.clients.invitations import SendLimitReached, send_invitation
 from portal.clients.models import ClientAccount, Contact
 from portal.core.errors import UserError, form_status, show_on_form
 from portal.core.extensions import db
@@ -42,16 +42,22 @@ def invites() -> ResponseReturnValue:
                 db.session.commit()
                 flash(f"{contact.email} already uses the portal; they now also see {account.name}.")
             else:
-                send_invitation(
-                    current_tenant,
-                    contact,
-                    invited_by=f"{current_user.display_name} (team)",
-                    staff_id=current_user.id,
-                    personal_message=form.personal_message.data or "",
-                )
-                db.session.commit()
-                flash(f"Invitation sent to {contact.email} for {account.name}.")
-            return redirect(url_for("admin_settings.invites"))
+                try:
+                    send_invitation(
+                        current_tenant,
+                        contact,
+                        invited_by=f"{current_user.display_name} (team)",
+                        staff_id=current_user.id,
+                        personal_message=form.personal_message.data or "",
+                    )
+                except SendLimitReached as exc:  # nothing changed: shown on the form below
+                    db.session.rollback()
+                    show_on_form(form, exc, default_field="email")
+                else:
+                    db.session.commit()
+                    flash(f"Invitation sent to {contact.email} for {account.name}.")
+            if not form.errors:
+                return redirect(url_for("admin_settings.invites"))
     known = db.session.scalars(
         select(Contact.email)
         .where(Contact.tenant_id == tenant_id)

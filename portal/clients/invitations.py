@@ -16,19 +16,60 @@ from datetime import timedelta
 from types import EllipsisType
 
 from flask import current_app
+from sqlalchemy import case, func, select
 
 from portal.auth.single_use import consume_once
 from portal.auth.tokens import hash_token
 from portal.clients.models import Contact, Invitation
 from portal.core.database import utcnow
+from portal.core.errors import UserError
 from portal.core.extensions import db
 from portal.mail.compose import queue_email
+from portal.mail.models import OutboxMessage
 from tenants.context import tenant_url
 from tenants.scoping import owned
 from tenants.snapshot import TenantSnapshot
 
 log = logging.getLogger("foyer.invitations")
 RESEND_ADVICE_AFTER = 3
+INVITATION_KIND = "client_invitation"
+# Invitation emails to one address of a tenant, whoever sends them: (at most, within, wording).
+SEND_LIMITS = ((3, timedelta(hours=1), "3 an hour"), (10, timedelta(days=1), "10 a day"))
+
+
+class SendLimitReached(UserError):
+    """Refused before anything changed: the address had enough invitation emails lately."""
+
+    def __init__(self, email: str, wording: str) -> None:
+        super().__init__(
+            f"Not sent to {email}: at most {wording} invitation emails go to one address. "
+            "Try again later, or copy the invitation link and share it yourself.",
+            field="email",
+        )
+        self.email = email
+
+
+def send_limit_reached(tenant_id: int, email: str) -> str | None:
+    """The wording of the first per-recipient limit this address has reached, else None."""
+    now = utcnow()
+    since = [now - window for _, window, _ in SEND_LIMITS]
+    counts = db.session.execute(
+        select(
+            *(
+                func.coalesce(func.sum(case((OutboxMessage.created_at >= s, 1), else_=0)), 0)
+                for s in since
+            )
+        ).where(
+            OutboxMessage.tenant_id == tenant_id,
+            OutboxMessage.to_address == email,
+            OutboxMessage.kind == INVITATION_KIND,
+            OutboxMessage.created_at >= min(since),
+        )
+    ).one()
+    for (limit, _, wording), count in zip(SEND_LIMITS, counts, strict=True):
+        if count >= limit:
+            return wording
+    return None
 
 
 def invitation_token(invitation: Invitation) -> str:
@@ -99,7 +140,13 @@ def send_invitation(
     personal_message: str | None = None,
     known: Invitation | None | EllipsisType = ...,
 ) -> Invitation:
-    """Send (or resend) the contact's invitation email; the caller commits."""
+    """Send (or resend) the contact's invitation email; the caller commits.
+
+    Raises SendLimitReached, before changing anything, once the address reached a send limit.
+    """
+    wording = send_limit_reached(tenant.id, contact.email)
+    if wording is not None:
+        raise SendLimitReached(contact.email, wording)
     invitation = prepare_invitation(tenant, contact, known)
     now = utcnow()
     if personal_message is not None:
@@ -112,7 +159,7 @@ def send_invitation(
     queue_email(
         tenant,
         contact.email,
-        "client_invitation",
+        INVITATION_KIND,
         link=invitation_link(tenant, invitation),
         contact=contact,
         personal_message=invitation.personal_message,

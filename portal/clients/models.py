@@ -113,6 +113,9 @@ class Invitation(TenantOwned, Model):
     personal_message: Mapped[str] = mapped_column(Text, default="")
     accepted_at: Mapped[datetime | None]
     cancelled_at: Mapped[datetime | None]
+    # The last invitation email was refused for good (SMTP 5xx): when, and the server's words.
+    bounced_at: Mapped[datetime | None]
+    bounce_reason: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -25,6 +25,8 @@ class OutboxMessage(TenantOwned, Model):
     __table_args__ = (
         UniqueConstraint("tenant_id", "id"),
         Index("ix_outbox_messages_status_next_attempt_at", "status", "next_attempt_at"),
+        # Per-recipient send limits count a tenant's recent emails to one address.
+        Index("ix_outbox_messages_tenant_to_created", "tenant_id", "to_address", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -70,13 +70,13 @@ def test_resend_refreshes_the_same_link_and_copy_link_matches(firm, tenant, smtp
     db.session.execute(update(Invitation).values(expires_at=utcnow() + timedelta(days=1)))
     db.session.commit()
 
-    for _ in range(3):
+    for _ in range(2):  # the third email of the hour is the last one allowed
         _post(firm, account_id, contact_id, "invite", personal_message="Reminder")
-    mails = smtp.wait_for(4)
+    mails = smtp.wait_for(3)
     assert {invite_link_in(text_of(m)) for m in mails} == {first}
     invitation = db.session.scalar(select(Invitation))
     db.session.refresh(invitation)
-    assert invitation.send_count == 4
+    assert invitation.send_count == 3
     assert invitation.expires_at > utcnow() + timedelta(days=13)
     assert db.session.query(Invitation).count() == 1
     page = _status_cell(firm, account_id)
