@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import gzip
+import unicodedata
 from pathlib import Path
 
 from argon2 import PasswordHasher
@@ -17,7 +18,7 @@ MAX_LENGTH = 256
 RULES = (
     f"At least {MIN_LENGTH} characters (a short sentence works well); up to {MAX_LENGTH}.",
     "Not a commonly used or previously breached password.",
-    "Not your email address or the firm's name.",
+    "Not your email address (or the part before the @) and not the firm's name.",
 )
 
 _hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
@@ -45,12 +46,31 @@ def password_problem(password: str, *, email: str = "", firm_name: str = "") -> 
     lowered = password.lower()
     if lowered in _common_passwords() or lowered.strip("0123456789!") in _common_passwords():
         return "This password is too common; it appears in lists of breached passwords."
-    local_part = email.split("@")[0].lower()
-    if (len(local_part) >= 4 and local_part in lowered) or (
-        firm_name and firm_name.lower() in lowered
-    ):
-        return "Don't use your email address or the firm's name in your password."
+    if is_email_variant(password, email):
+        return "Don't use your email address, or the part before the @, as your password."
+    if firm_name and firm_name.lower() in lowered:
+        return "Don't use the firm's name in your password."
     return None
+
+
+def is_email_variant(password: str, email: str) -> bool:
+    """The address itself or a close variant: any case, with spaces, dots or other punctuation
+    moved, digits or symbols added at either end, repeated, or the local part alone.
+
+    A passphrase that merely contains the local part ("mark loves tax season 2025" for
+    mark@...) is not a variant: length beats composition (NIST SP 800-63B).
+    """
+    local_part = email.rpartition("@")[0]
+    core = _core(password)
+    if not core or not email:
+        return False
+    return any(part and not core.replace(part, "") for part in (_core(email), _core(local_part)))
+
+
+def _core(text: str) -> str:
+    """Case-folded letters and digits only, without the digits people add at either end."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return "".join(char for char in folded if char.isalnum()).strip("0123456789")
 
 
 @functools.cache

@@ -136,8 +136,8 @@ def test_weak_passwords_are_refused_with_a_reason(invitation):
     for password, message in (
         ("short", "Use at least 10 characters."),
         ("Password123!", "This password is too common; it appears in lists of breached passwords."),
-        ("acme accounting rocks", "Don&#39;t use your email address or the firm&#39;s name"),
-        ("owner-owner-owner", "Don&#39;t use your email address or the firm&#39;s name"),
+        ("acme accounting rocks", "Don&#39;t use the firm&#39;s name in your password."),
+        ("owner-owner-owner", "Don&#39;t use your email address, or the part before the @,"),
     ):
         response = accept(client, path, password)
         assert response.status_code == 422, password
