@@ -6,6 +6,7 @@ from flask import Blueprint, g, redirect, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
+from portal.auth.principals import PrincipalKind
 from portal.core.database import utcnow
 from portal.core.extensions import db
 from portal.web.session import client_required
@@ -19,7 +20,20 @@ bp = Blueprint("home", __name__)
 def index() -> ResponseReturnValue:
     if g.get("tenant") is None:
         return redirect(url_for("operator.index"))
+    if getattr(current_user, "kind", None) == PrincipalKind.STAFF:
+        return staff_home()
     return home()
+
+
+def staff_home() -> str:
+    """Staff opening the portal (the address the demo prints) get a way to their dashboard,
+    never client data and never a bare 404."""
+    return render_themed(
+        current_tenant.theme,
+        "portal/staff_home.html",
+        staff_name=current_user.display_name,
+        dashboard_url=url_for("admin_firm.dashboard"),
+    )
 
 
 @client_required
