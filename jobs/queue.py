@@ -14,6 +14,7 @@ from typing import Any
 
 from flask import Flask, current_app, has_request_context, request
 from flask.globals import app_ctx
+from redis.exceptions import RedisError
 from rq import Queue
 from werkzeug.wsgi import ClosingIterator
 
@@ -56,24 +57,37 @@ def enqueue(
     *args: object,
     job_id: str | None = None,
     delay: float | None = None,
-) -> None:
+) -> bool:
     """The only way to start background work. Call it after the commit that the job reads
-    (`portal.core.database.after_commit`)."""
+    (`portal.core.database.after_commit`).
+
+    Returns False, with a logged warning, when Redis is unreachable: the committed rows are the
+    truth and the recurring sweeps (outbox, domain checks) pick them up once Redis is back, so
+    an action that committed never fails because its job could not be queued."""
     func = _resolve(target)
     queue: Queue | None = current_app.extensions["foyer.queue"]
     if queue is None:
         _run_in_process(func, args, delay)
-        return
+        return True
     options: dict[str, Any] = {
         "job_id": job_id,
         "result_ttl": RESULT_TTL,
         "failure_ttl": FAILURE_TTL,
         "job_timeout": JOB_TIMEOUT,
     }
-    if delay:
-        queue.enqueue_in(timedelta(seconds=delay), func, *args, **options)
-    else:
-        queue.enqueue(func, *args, **options)
+    try:
+        if delay:
+            queue.enqueue_in(timedelta(seconds=delay), func, *args, **options)
+        else:
+            queue.enqueue(func, *args, **options)
+    except RedisError as exc:
+        log.warning(
+            "Redis unreachable, job %s not queued (a sweep retries it): %s",
+            getattr(func, "__name__", func),
+            exc,
+        )
+        return False
+    return True
 
 
 def _resolve(target: Job | str) -> Job:

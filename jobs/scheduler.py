@@ -45,9 +45,11 @@ class Scheduler:
             for entry in self.recurring:
                 if self._claim(entry):
                     try:
-                        enqueue(entry.func)
-                    except Exception:  # Redis down: try again on a later tick
+                        queued = enqueue(entry.func)  # False: Redis down, logged by enqueue
+                    except Exception:
                         log.exception("could not enqueue recurring job %s", entry.name)
+                        continue
+                    if not queued:
                         continue
                     started.append(entry.name)
         return started

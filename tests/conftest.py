@@ -5,6 +5,7 @@ pytest_plugins = [
     "tests.fixtures.smtp",
     "tests.fixtures.dns",
     "tests.fixtures.services",
+    "tests.fixtures.faults",
     "tests.fixtures.tenants",
     "tests.fixtures.people",
 ]

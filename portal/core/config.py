@@ -79,11 +79,15 @@ class Defaults:
     OUTBOX_RETRY_DELAYS = "30,120,600,1800,3600"
     OUTBOX_LEASE_SECONDS = 120
     OUTBOX_SWEEP_INTERVAL = 60
+    OUTBOX_SWEEP_GRACE_SECONDS = 60  # rows younger than this are left to their own job
     SIGNUP_PURGE_INTERVAL = 3600
     EMBEDDED_SCHEDULER = True  # without REDIS_URL the web process runs the recurring jobs
     INVITE_EXPIRY_DAYS = 14
     STAFF_INVITE_EXPIRY_DAYS = 7
     RATELIMIT_ENABLED = True
+    # Redis unreachable: rate limits count in each process for this long, then try Redis again.
+    RATELIMIT_FALLBACK_SECONDS = 30.0
+    RATELIMIT_REDIS_TIMEOUT = 1.0  # seconds per Redis operation of the rate limiter
     UPLOAD_FOLDER = ""  # empty: <instance folder>/uploads (portal/storage.py)
 
 
