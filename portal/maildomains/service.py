@@ -43,6 +43,21 @@ _NAME_MESSAGES = {
     ),
     NameProblem.RESERVED: "That is the platform's own domain; enter your firm's domain.",
 }
+# Public mailbox providers: nobody but the provider can publish DNS records there, so a firm can
+# never verify them (their subdomains neither).
+PUBLIC_MAILBOX_DOMAINS = frozenset(
+    {
+        "gmail.com", "googlemail.com",
+        "outlook.com", "hotmail.com", "hotmail.co.uk", "hotmail.fr", "live.com", "msn.com",
+        "yahoo.com", "yahoo.co.uk", "yahoo.fr", "ymail.com", "rocketmail.com", "aol.com",
+        "icloud.com", "me.com", "mac.com",
+        "proton.me", "protonmail.com", "pm.me", "tutanota.com", "tuta.io", "fastmail.com",
+        "gmx.com", "gmx.net", "gmx.de", "web.de", "mail.com", "t-online.de",
+        "zoho.com", "yandex.com", "yandex.ru", "mail.ru", "qq.com", "163.com", "126.com",
+        "comcast.net", "att.net", "verizon.net", "btinternet.com", "orange.fr", "free.fr",
+        "libero.it",
+    }
+)  # fmt: skip
 
 
 def validate_domain(raw: str, tenant: TenantSnapshot | int) -> str:
@@ -55,6 +70,12 @@ def validate_domain(raw: str, tenant: TenantSnapshot | int) -> str:
     except BadDomainName as exc:
         message = _NAME_MESSAGES[exc.problem].format(name=exc.name.lower())
         raise UserError(message, field="domain") from None
+    if is_public_mailbox_domain(name):
+        raise UserError(
+            f"{name} is a public email service: only its provider can publish DNS records there."
+            " Enter a domain your firm owns, such as smithcpa.com.",
+            field="domain",
+        )
     taken = db.session.scalar(
         select(MailDomain.id).where(
             MailDomain.domain == name,
@@ -65,6 +86,11 @@ def validate_domain(raw: str, tenant: TenantSnapshot | int) -> str:
     if taken is not None:
         raise UserError("That domain is already verified by another firm.", field="domain")
     return name
+
+
+def is_public_mailbox_domain(name: str) -> bool:
+    labels = name.lower().rstrip(".").split(".")
+    return any(".".join(labels[i:]) in PUBLIC_MAILBOX_DOMAINS for i in range(len(labels) - 1))
 
 
 def validate_sender(local_part: str, display_name: str, reply_to: str) -> tuple[str, str, str]:

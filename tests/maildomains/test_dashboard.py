@@ -22,6 +22,12 @@ from tests.maildomains.conftest import DOMAIN, domain_row, publish
         ({"domain": "foyer.example"}, "the platform&#39;s own domain"),
         ({"domain": "mail.foyer.example"}, "the platform&#39;s own domain"),
         ({"domain": "a" * 250 + ".example"}, "Field cannot be longer than 253 characters"),
+        ({"domain": "gmail.com"}, "gmail.com is a public email service"),
+        ({"domain": "Outlook.com."}, "outlook.com is a public email service"),
+        ({"domain": "hotmail.com"}, "Enter a domain your firm owns"),
+        ({"domain": "yahoo.com"}, "yahoo.com is a public email service"),
+        ({"domain": "icloud.com"}, "icloud.com is a public email service"),
+        ({"domain": "mail.gmail.com"}, "mail.gmail.com is a public email service"),
         ({"display_name": "Smith\r\nBcc: x@evil.example"}, "cannot contain line breaks"),
         ({"local_part": "no reply"}, "Use letters, digits, dots or hyphens"),
         ({"reply_to": "not-an-address"}, "That email address is not valid"),
@@ -32,6 +38,14 @@ def test_bad_input_is_refused(app, firm, tenant, add_domain, fields, message):
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
     assert domain_row(tenant.id) is None
+
+
+@pytest.mark.parametrize("domain", ["notgmail.com", "gmail.com.smithcpa.example"])
+def test_a_domain_that_merely_resembles_a_public_one_is_accepted(
+    app, firm, tenant, add_domain, domain
+):
+    assert add_domain(domain=domain).status_code == 302
+    assert domain_row(tenant.id).domain == domain
 
 
 def test_domain_verified_by_another_tenant_is_refused(app, firm, tenant, make_tenant, add_domain):
