@@ -20,7 +20,7 @@ from dkim.util import InvalidTagValueList, parse_tag_value
 from dns.rdtypes.ANY.CNAME import CNAME
 
 from portal.core.dns import Lookup, lookup, make_resolver, txt_values
-from portal.maildomains.keys import same_public_key
+from portal.maildomains.keys import MIN_KEY_BITS, public_key_bits, same_public_key
 from portal.maildomains.models import MailDomainStatus, RecordStatus
 from portal.maildomains.records import (
     OWNERSHIP_LABEL,
@@ -155,6 +155,13 @@ def check_dkim(resolver: dns.resolver.Resolver, facts: DomainFacts) -> RecordChe
     published = b"".join(tags.get(b"p", b"").split()).decode("ascii", "replace")
     if not published:
         return RecordCheck(RecordStatus.INVALID, f"The DKIM key at {name} is empty (revoked).")
+    bits = public_key_bits(published)
+    if bits is not None and bits < MIN_KEY_BITS:
+        return RecordCheck(
+            RecordStatus.INVALID,
+            f"The DKIM key at {name} is too weak ({bits} bits; at least {MIN_KEY_BITS} bits,"
+            " 2048 recommended): receivers ignore it. Publish the value shown here instead.",
+        )
     if not same_public_key(published, facts.public_key):
         return RecordCheck(
             RecordStatus.INVALID,

@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from dkim.crypto import UnparsableKeyError, parse_public_key
 
 KEY_BITS = 2048
+MIN_KEY_BITS = 1024  # RFC 8301 3.2: verifiers must not accept smaller RSA keys
 _INFO = b"foyer mail-domain dkim keys v1"
 
 
@@ -55,6 +56,15 @@ def decrypt_private_key(config: Mapping[str, Any], token: str) -> bytes:
         return _fernet(config).decrypt(token.encode("ascii"))
     except InvalidToken as exc:
         raise KeyDecryptionError("the DKIM key cannot be decrypted with this secret") from exc
+
+
+def public_key_bits(published_b64: str) -> int | None:
+    """The RSA modulus size of a published `p=` value (SPKI or PKCS#1), None if unreadable."""
+    try:
+        key = parse_public_key(base64.b64decode(published_b64, validate=True))
+    except (ValueError, TypeError, UnparsableKeyError):
+        return None
+    return int(key["modulus"]).bit_length()
 
 
 def same_public_key(published_b64: str, ours_b64: str) -> bool:

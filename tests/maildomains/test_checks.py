@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+
 import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from jobs.mail_domains import check_mail_domain
 from portal.maildomains.keys import generate_key_pair
@@ -38,11 +42,25 @@ def _wrong_key() -> str:
     return dkim_value(generate_key_pair()[1])
 
 
+def _weak_key() -> str:
+    """A 512-bit RSA public key (cryptography no longer generates one; the modulus is made up)."""
+    modulus = (1 << 511) | 0xF00D_F00D_F00D_F00D
+    public = rsa.RSAPublicNumbers(65537, modulus).public_key()
+    der = public.public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
+    return dkim_value(base64.b64encode(der).decode("ascii"))
+
+
 BREAKAGES = {
     "ownership-missing": ("ownership", None, "missing", "No TXT record at _foyer-verify"),
     "ownership-wrong": ("ownership", "foyer-verify=nope", "invalid", "does not hold the value"),
     "dkim-missing": ("dkim", None, "missing", "No DKIM record"),
     "dkim-wrong-key": ("dkim", "WRONG_KEY", "invalid", "does not match the key"),
+    "dkim-weak-key": (
+        "dkim",
+        "WEAK_KEY",
+        "invalid",
+        "too weak (512 bits; at least 1024 bits, 2048 recommended)",
+    ),
     "dkim-revoked": ("dkim", "v=DKIM1; k=rsa; p=", "invalid", "revoked"),
     "spf-missing": ("spf", None, "missing", "No SPF record"),
     "spf-without-us": (
@@ -69,7 +87,8 @@ def test_each_record_missing_or_wrong(app, firm, tenant, dns, add_domain, case):
             "spf": DOMAIN,
             "dmarc": f"_dmarc.{DOMAIN}",
         }[key]
-        dns.add(name, "TXT", _wrong_key() if value == "WRONG_KEY" else value)
+        made = {"WRONG_KEY": _wrong_key, "WEAK_KEY": _weak_key}.get(value)
+        dns.add(name, "TXT", made() if made else value)
 
     assert check_mail_domain(tenant.id, row.id) == "pending"
     row = domain_row(tenant.id)
