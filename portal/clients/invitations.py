@@ -25,6 +25,7 @@ from portal.core.database import utcnow
 from portal.core.errors import UserError
 from portal.core.extensions import db
 from portal.mail.compose import queue_email
+from portal.mail.delivery import Bounce
 from portal.mail.models import OutboxMessage
 from tenants.context import tenant_url
 from tenants.scoping import owned
@@ -156,6 +157,8 @@ def send_invitation(
     invitation.first_sent_at = invitation.first_sent_at or now
     invitation.last_sent_at = now
     invitation.send_count = (invitation.send_count or 0) + 1
+    invitation.bounced_at = None  # this email may yet arrive
+    invitation.bounce_reason = None
     queue_email(
         tenant,
         contact.email,
@@ -167,6 +170,33 @@ def send_invitation(
         expiry_days=tenant.invite_expiry_days,
     )
     return invitation
+
+
+def record_bounces(bounces: list[Bounce]) -> None:
+    """Flag the addresses a server refused for good, and mark the invitation that bounced, so
+    staff see "Bounced" with the reason and correct the address; the caller commits."""
+    now = utcnow()
+    for bounce in bounces:
+        contacts = db.session.scalars(
+            owned(Contact, bounce.tenant_id).where(Contact.email == bounce.to_address)
+        ).all()
+        for contact in contacts:
+            contact.email_problem = f"Bounced: {bounce.reason}"[:200]
+            invitation = open_invitation(bounce.tenant_id, contact.id)
+            if (
+                bounce.kind == INVITATION_KIND
+                and invitation is not None
+                and invitation.email == bounce.to_address
+            ):
+                invitation.bounced_at = now
+                invitation.bounce_reason = bounce.reason[:300]
+        log.info(
+            "bounce tenant=%s message=%s contacts=%s: %s",
+            bounce.tenant_id,
+            bounce.message_id,
+            [contact.id for contact in contacts],
+            bounce.reason,
+        )
 
 
 def copy_link(tenant: TenantSnapshot, contact: Contact, staff_label: str) -> str:

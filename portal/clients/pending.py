@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,28 +16,48 @@ from portal.core.errors import UserError
 from portal.core.extensions import db
 
 
+class PendingStatus(enum.StrEnum):
+    NOT_INVITED = "Not invited"
+    INVITED = "Invited"
+    EXPIRED = "Expired"
+    BOUNCED = "Bounced"
+    CANCELLED = "Cancelled"
+
+
 @dataclass(frozen=True)
 class PendingRow:
+    """One contact; the latest invitation keeps its history when it was cancelled."""
+
     contact: Contact
     accounts: list[str]
     invitation: Invitation | None
     email_problem: str | None
+    account_id: int  # the first account (by name): where staff correct the address
+
+    @property
+    def status(self) -> PendingStatus:
+        invitation = self.invitation
+        if invitation is None or invitation.last_sent_at is None:
+            return (
+                PendingStatus.CANCELLED
+                if invitation is not None and invitation.cancelled_at
+                else PendingStatus.NOT_INVITED
+            )
+        if invitation.cancelled_at:
+            return PendingStatus.CANCELLED
+        if invitation.bounced_at:
+            return PendingStatus.BOUNCED
+        if invitation_expired(invitation):
+            return PendingStatus.EXPIRED
+        return PendingStatus.INVITED
 
     @property
     def sent_at(self) -> datetime | None:
-        return (
-            self.invitation.last_sent_at
-            if self.invitation and not self.invitation.cancelled_at
-            else None
-        )
+        return self.invitation.last_sent_at if self.invitation else None
 
     @property
     def send_count(self) -> int:
-        return (
-            self.invitation.send_count
-            if self.invitation and not self.invitation.cancelled_at
-            else 0
-        )
+        return self.invitation.send_count if self.invitation else 0
 
     @property
     def expired(self) -> bool:
@@ -45,7 +66,7 @@ class PendingRow:
 
 def pending_rows(tenant_id: int, sort: str = "sent_desc") -> list[PendingRow]:
     rows = db.session.execute(
-        select(Contact, ClientAccount.name)
+        select(Contact, ClientAccount.name, ClientAccount.id)
         .join(
             AccountContact,
             and_(
@@ -67,14 +88,18 @@ def pending_rows(tenant_id: int, sort: str = "sent_desc") -> list[PendingRow]:
         )
         .order_by(Contact.id, ClientAccount.name)
     ).all()
-    grouped: dict[int, tuple[Contact, list[str]]] = {}
-    for contact, account_name in rows:
-        grouped.setdefault(contact.id, (contact, []))[1].append(account_name)
+    grouped: dict[int, tuple[Contact, list[str], int]] = {}
+    for contact, account_name, account_id in rows:
+        grouped.setdefault(contact.id, (contact, [], account_id))[1].append(account_name)
     result = [
         PendingRow(
-            contact, names, latest_invitation(tenant_id, contact.id), _email_problem(contact)
+            contact,
+            names,
+            latest_invitation(tenant_id, contact.id),
+            _email_problem(contact),
+            account_id,
         )
-        for contact, names in grouped.values()
+        for contact, names, account_id in grouped.values()
     ]
     never = datetime.min
     result.sort(key=lambda row: row.sent_at or never, reverse=(sort != "sent_asc"))

@@ -14,6 +14,7 @@ class ContactStatus(enum.StrEnum):
     INVITED = "Invited"
     ACTIVE = "Active"
     CANCELLED = "Cancelled"
+    BOUNCED = "Bounced"
 
 
 class AccountStatus(enum.StrEnum):
@@ -30,6 +31,8 @@ def contact_status(
         return ContactStatus.ACTIVE
     if invitation is not None and invitation.cancelled_at is not None:
         return ContactStatus.CANCELLED
+    if invitation is not None and invitation.bounced_at is not None:
+        return ContactStatus.BOUNCED
     if invitation is not None and invitation.last_sent_at is not None:
         return ContactStatus.INVITED
     return ContactStatus.PENDING

@@ -30,11 +30,23 @@ def enqueue_delivery(ids: list[int]) -> None:
         enqueue("deliver_outbox", ids[start : start + size])
 
 
+@dataclass(frozen=True, slots=True)
+class Bounce:
+    """A message the receiving server refused for good (5xx): no retry, staff are told."""
+
+    message_id: int
+    tenant_id: int
+    kind: str
+    to_address: str
+    reason: str  # the server's reply, e.g. "550 5.1.1 No such user"
+
+
 @dataclass
 class DeliveryReport:
     sent: list[int] = field(default_factory=list)
     retry: dict[int, list[int]] = field(default_factory=dict)
     failed: list[int] = field(default_factory=list)
+    bounced: list[Bounce] = field(default_factory=list)  # the permanent part of `failed`
 
 
 class _TimeoutConnection(Connection):
@@ -80,14 +92,15 @@ def deliver(ids: list[int]) -> DeliveryReport:
                     _mark_error(
                         row,
                         report,
-                        f"{exc.smtp_code} {exc.smtp_error!r}",
+                        _reply(exc.smtp_code, exc.smtp_error),
                         permanent=500 <= exc.smtp_code < 600,
                     )
                 except smtplib.SMTPRecipientsRefused as exc:
+                    replies = "; ".join(_reply(*reply) for reply in exc.recipients.values())
                     _mark_error(
                         row,
                         report,
-                        f"recipient refused: {exc.recipients}",
+                        f"recipient refused: {replies}",
                         permanent=_all_permanent(exc),
                     )
                 except (OSError, smtplib.SMTPException) as exc:
@@ -102,6 +115,13 @@ def deliver(ids: list[int]) -> DeliveryReport:
             if row.id not in done:
                 _mark_error(row, report, f"SMTP server unavailable: {exc}", permanent=False)
     return report
+
+
+def _reply(code: int, text: bytes | str) -> str:
+    """An SMTP reply as the server wrote it: '550 5.1.1 No such user'."""
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", errors="replace")
+    return f"{code} {' '.join(text.split())}"
 
 
 def _all_permanent(exc: smtplib.SMTPRecipientsRefused) -> bool:
@@ -173,6 +193,8 @@ def _mark_error(row: Row, report: DeliveryReport, error: str, *, permanent: bool
     if permanent or row.attempts > len(schedule):
         _update(row, status=OutboxStatus.FAILED, last_error=error[:1000], claim_token=None)
         report.failed.append(row.id)
+        if permanent:
+            report.bounced.append(Bounce(row.id, row.tenant_id, row.kind, row.to_address, error))
     else:
         delay = schedule[row.attempts - 1]
         _update(
