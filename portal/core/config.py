@@ -64,6 +64,9 @@ class Defaults:
     # to 7 days), then once verified; the sweep enqueues every check that is due.
     WEB_DOMAIN_PENDING_CHECK_DELAYS = "60,180,600,1800,3600"
     WEB_DOMAIN_VERIFIED_CHECK_INTERVAL = 86400
+    # A just-added web domain stays Pending (never "Not working") while its checks find no
+    # records for this long; the first definite answer after it decides.
+    WEB_DOMAIN_GRACE_SECONDS = 600
     DOMAIN_SWEEP_INTERVAL = 300
     TRUSTED_PROXIES = 0
     PREFERRED_URL_SCHEME = "https"

@@ -151,7 +151,10 @@ def record_check(domain: Domain, result: CheckResult) -> CheckResult:
         domain.failed_checks = 0
         domain.checks_until = None
     elif result.verdict is Verdict.FAILED:
-        _mark_failed(domain, result.reason, now)
+        if domain.status == DomainStatus.PENDING and in_grace_period(domain, now):
+            domain.check_error = result.reason[:300]  # not yet: DNS changes take a while
+        else:
+            _mark_failed(domain, result.reason, now)
         domain.failed_checks += 1
     else:  # temporary: the status stands, the reason is shown until the next answer
         domain.check_error = result.reason[:300]
@@ -159,6 +162,14 @@ def record_check(domain: Domain, result: CheckResult) -> CheckResult:
     domain.last_checked_at = now
     domain.next_check_at = _plan(domain, now)
     return result
+
+
+def in_grace_period(domain: Domain, now: datetime | None = None) -> bool:
+    """A domain added less than WEB_DOMAIN_GRACE_SECONDS ago: the firm may still be adding its
+    records, so a check that does not find them leaves it pending (not "Not working")."""
+    grace = timedelta(seconds=float(current_app.config["WEB_DOMAIN_GRACE_SECONDS"]))
+    created = domain.created_at or utcnow()
+    return (now or utcnow()) < created + grace
 
 
 def _mark_failed(domain: Domain, reason: str, now: datetime) -> None:
