@@ -100,7 +100,7 @@ def remove(domain_id: int) -> Response:
     host = domain.host
     remove_domain(domain)
     db.session.commit()
-    flash(f"{host} removed; it no longer serves your portal.")
+    flash(f"{host} removed; within a second it no longer serves your portal.")
     return redirect(url_for("admin_domains.index"))
 
 
