@@ -19,6 +19,7 @@ from portal.clients.invitations import (
     SendLimitReached,
     cancel_invitation,
     copy_link,
+    notify_account_added,
     send_invitation,
 )
 from portal.clients.models import BulkInvite, ClientAccount, Contact
@@ -114,19 +115,21 @@ def new() -> ResponseReturnValue:
             account = directory.create_account(
                 current_tenant.id, form.account_name.data or "", form.kind.data
             )
-            contact = directory.add_contact(
-                current_tenant.id,
+            contact, notified = directory.add_contact_with_notice(
+                current_tenant,
                 account,
                 form.email.data or "",
                 form.contact_name.data or "",
-                login=form.login.data,
+                login=bool(form.login.data),
             )
         except UserError as exc:
             db.session.rollback()
             show_on_form(form, exc, default_field="email")
         else:
             refused = None
-            if form.login.data and form.send_invite.data:
+            if contact.activated_at is not None:  # told by email: no second invitation
+                pass
+            elif form.login.data and form.send_invite.data:
                 try:
                     send_invitation(
                         current_tenant,
@@ -139,6 +142,10 @@ def new() -> ResponseReturnValue:
                     refused = exc
             db.session.commit()
             flash(f"Client account {account.name} created.")
+            if notified:
+                flash(
+                    f"{contact.email} already uses the portal; we told them they now also see it."
+                )
             if refused is not None:
                 flash(refused.message)
             return redirect(url_for("admin_clients.account", account_id=account.id))
@@ -167,12 +174,12 @@ def add_contact(account_id: int) -> Response:
     form = AddContactForm()
     if form.validate_on_submit():
         try:
-            contact = directory.add_contact(
-                current_tenant.id,
+            contact, notified = directory.add_contact_with_notice(
+                current_tenant,
                 client,
                 form.email.data or "",
                 form.name.data or "",
-                login=form.login.data,
+                login=bool(form.login.data),
             )
         except UserError as exc:
             db.session.rollback()
@@ -180,6 +187,10 @@ def add_contact(account_id: int) -> Response:
         else:
             db.session.commit()
             flash(f"{contact.email} added to {client.name}.")
+            if notified:
+                flash(
+                    f"{contact.email} already uses the portal; we told them they now also see it."
+                )
     else:
         flash("Enter a valid email address for the contact.")
     return redirect(url_for("admin_clients.account", account_id=client.id))
@@ -190,7 +201,10 @@ def add_contact(account_id: int) -> Response:
 def toggle_login(account_id: int, contact_id: int) -> Response:
     client, contact = _contact_or_404(account_id, contact_id)
     enabled = request.form.get("enabled") == "1"
+    gained = enabled and not directory.login_enabled(current_tenant.id, client.id, contact.id)
     directory.set_login(current_tenant.id, client.id, contact.id, enabled)
+    if gained and contact.activated_at is not None:  # already uses the portal: a notice
+        notify_account_added(current_tenant, contact, client)
     db.session.commit()
     flash(f"Portal access {'enabled' if enabled else 'disabled'} for {contact.email}.")
     return redirect(url_for("admin_clients.account", account_id=client.id))

@@ -33,14 +33,19 @@ def invites() -> ResponseReturnValue:
     if form.validate_on_submit():
         account = directory.get_account(tenant_id, form.account_id.data) or abort(404)
         try:
-            contact = directory.add_contact(tenant_id, account, form.email.data or "", login=True)
+            contact, notified = directory.add_contact_with_notice(
+                current_tenant, account, form.email.data or "", login=True
+            )
         except UserError as exc:
             db.session.rollback()
             show_on_form(form, exc, default_field="email")
         else:
             if contact.activated_at is not None:
                 db.session.commit()
-                flash(f"{contact.email} already uses the portal; they now also see {account.name}.")
+                told = "we told them they" if notified else "they already"
+                flash(
+                    f"{contact.email} already uses the portal; {told} now also see {account.name}."
+                )
             else:
                 try:
                     send_invitation(

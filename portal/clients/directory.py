@@ -12,13 +12,18 @@ from datetime import datetime
 
 from sqlalchemy import Select, and_, exists, func, or_, select
 
-from portal.clients.invitations import cancel_invitation, latest_invitation
+from portal.clients.invitations import (
+    cancel_invitation,
+    latest_invitation,
+    notify_account_added,
+)
 from portal.clients.models import AccountContact, AccountKind, ClientAccount, Contact, Invitation
 from portal.clients.status import AccountStatus, ContactStatus, account_status, contact_status
 from portal.core.emails import normalize_email
 from portal.core.errors import UserError
 from portal.core.extensions import db
 from tenants.scoping import get_owned, owned
+from tenants.snapshot import TenantSnapshot
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -88,6 +93,25 @@ def add_contact(
     link.login_enabled = link.login_enabled or login
     db.session.flush()
     return contact
+
+
+def add_contact_with_notice(
+    tenant: TenantSnapshot, account: ClientAccount, email: str, name: str = "", *, login: bool
+) -> tuple[Contact, bool]:
+    """`add_contact`; a contact who already uses the portal and gains this account is sent a
+    "you now also see <account>" email instead of an invitation (then True is returned)."""
+    known = find_contact_by_email(tenant.id, normalize_email(email))
+    had_access = known is not None and login_enabled(tenant.id, account.id, known.id)
+    contact = add_contact(tenant.id, account, email, name, login=login)
+    notify = login and not had_access and contact.activated_at is not None
+    if notify:
+        notify_account_added(tenant, contact, account)
+    return contact, notify
+
+
+def login_enabled(tenant_id: int, account_id: int, contact_id: int) -> bool:
+    link = db.session.get(AccountContact, (tenant_id, account_id, contact_id))
+    return link is not None and link.login_enabled
 
 
 def set_login(

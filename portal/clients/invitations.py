@@ -20,7 +20,7 @@ from sqlalchemy import case, func, select
 
 from portal.auth.single_use import consume_once
 from portal.auth.tokens import hash_token
-from portal.clients.models import Contact, Invitation
+from portal.clients.models import AccountContact, ClientAccount, Contact, Invitation
 from portal.core.database import utcnow
 from portal.core.errors import UserError
 from portal.core.extensions import db
@@ -34,6 +34,7 @@ from tenants.snapshot import TenantSnapshot
 log = logging.getLogger("foyer.invitations")
 RESEND_ADVICE_AFTER = 3
 INVITATION_KIND = "client_invitation"
+ACCOUNT_ADDED_KIND = "account_added"
 # Invitation emails to one address of a tenant, whoever sends them: (at most, within, wording).
 SEND_LIMITS = ((3, timedelta(hours=1), "3 an hour"), (10, timedelta(days=1), "10 a day"))
 
@@ -165,11 +166,45 @@ def send_invitation(
         INVITATION_KIND,
         link=invitation_link(tenant, invitation),
         contact=contact,
+        account_names=portal_account_names(tenant.id, contact.id),
         personal_message=invitation.personal_message,
         invited_by=invited_by,
         expiry_days=tenant.invite_expiry_days,
     )
     return invitation
+
+
+def portal_account_names(tenant_id: int, contact_id: int) -> list[str]:
+    """The accounts the contact sees in the portal, by name: what an invitation is for."""
+    return list(
+        db.session.scalars(
+            select(ClientAccount.name)
+            .join(
+                AccountContact,
+                (AccountContact.tenant_id == ClientAccount.tenant_id)
+                & (AccountContact.account_id == ClientAccount.id),
+            )
+            .where(
+                ClientAccount.tenant_id == tenant_id,
+                AccountContact.contact_id == contact_id,
+                AccountContact.login_enabled.is_(True),
+            )
+            .order_by(ClientAccount.name)
+        )
+    )
+
+
+def notify_account_added(tenant: TenantSnapshot, contact: Contact, account: ClientAccount) -> None:
+    """A contact who already uses the portal is told they now also see `account`: no second
+    invitation (their password already works). The caller commits."""
+    queue_email(
+        tenant,
+        contact.email,
+        ACCOUNT_ADDED_KIND,
+        contact=contact,
+        account_name=account.name,
+        link=tenant_url(tenant.canonical_host, "home.index"),
+    )
 
 
 def record_bounces(bounces: list[Bounce]) -> None:

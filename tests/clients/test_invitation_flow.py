@@ -25,7 +25,7 @@ def test_invited_client_accepts_and_sees_welcome(firm, tenant, smtp, create_clie
     )
 
     [mail] = smtp.wait_for(1, to="jane@client.example")
-    assert mail["Subject"] == "Acme Accounting portal: accept your invitation"
+    assert mail["Subject"] == "Acme Accounting portal: accept your invitation for Jones Household"
     assert "Acme Accounting" in mail["From"]
     body = text_of(mail)
     assert "Hi Jane, see you soon" in body
