@@ -50,7 +50,8 @@ class Defaults:
     MAIL_TIMEOUT = 10
     MAIL_SUPPRESS_SEND = False
     DNS_NAMESERVERS = ""
-    DNS_TIMEOUT = 3.0
+    DNS_TIMEOUT = 3.0  # seconds for one lookup
+    DNS_CHECK_BUDGET = 20.0  # seconds for all the lookups of one check; then "retry later"
     PLATFORM_ADDRESSES = ""  # comma-separated IPs that apex custom domains point A/AAAA at
     PLATFORM_CA_DOMAIN = ""  # e.g. "letsencrypt.org": custom domains whose CAA forbids it fail
     CHECK_EMAIL_DOMAINS: bool | None = None

@@ -6,6 +6,8 @@ and the back-off between re-checks."""
 from __future__ import annotations
 
 import enum
+import math
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -90,20 +92,39 @@ def _host_and_port(item: str) -> tuple[str, int]:
     return host, int(port)
 
 
-def make_resolver(config: Mapping[str, Any]) -> dns.resolver.Resolver:
+class BudgetResolver(dns.resolver.Resolver):
+    """A resolver with a time budget for all its lookups together (one check): once `deadline`
+    (time.monotonic) has passed, every lookup times out at once, which `lookup` reports as
+    TEMPORARY; before it, no lookup may outlast it."""
+
+    deadline = math.inf
+
+    def resolve(self, qname: dns.name.Name | str, *args: Any, **kwargs: Any) -> dns.resolver.Answer:
+        remaining = self.deadline - time.monotonic()
+        if remaining <= 0:
+            raise dns.exception.Timeout(timeout=0.0)
+        lifetime = kwargs.get("lifetime") or self.lifetime
+        kwargs["lifetime"] = min(lifetime, remaining)
+        return super().resolve(qname, *args, **kwargs)
+
+
+def make_resolver(config: Mapping[str, Any]) -> BudgetResolver:
     """DNS_NAMESERVERS when set (tests, split-horizon setups), else the system's resolver.
 
-    Raises dns.resolver.NoResolverConfiguration when neither is available.
+    Each lookup may take DNS_TIMEOUT seconds, all of them together DNS_CHECK_BUDGET seconds
+    from now: make one resolver per check. Raises dns.resolver.NoResolverConfiguration when
+    neither is available.
     """
     servers = parse_nameservers(config.get("DNS_NAMESERVERS") or "")
     if servers:
-        resolver = dns.resolver.Resolver(configure=False)
+        resolver = BudgetResolver(configure=False)
         resolver.nameservers = servers
     else:
-        resolver = dns.resolver.Resolver()
+        resolver = BudgetResolver()
     timeout = float(config.get("DNS_TIMEOUT") or 3.0)
     resolver.timeout = timeout
     resolver.lifetime = timeout  # the budget for one lookup, retries included
+    resolver.deadline = time.monotonic() + float(config.get("DNS_CHECK_BUDGET") or 20.0)
     return resolver
 
 

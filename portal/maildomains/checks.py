@@ -19,7 +19,7 @@ from checkdmarc import spf as cd_spf
 from dkim.util import InvalidTagValueList, parse_tag_value
 from dns.rdtypes.ANY.CNAME import CNAME
 
-from portal.core.dns import Lookup, lookup, make_resolver, txt_values
+from portal.core.dns import BudgetResolver, Lookup, lookup, make_resolver, txt_values
 from portal.maildomains.keys import MIN_KEY_BITS, public_key_bits, same_public_key
 from portal.maildomains.models import MailDomainStatus, RecordStatus
 from portal.maildomains.records import (
@@ -67,7 +67,7 @@ class CheckResult:
         return previous
 
 
-class _TrackingResolver(dns.resolver.Resolver):
+class _TrackingResolver(BudgetResolver):
     """Our resolver, noting whether any lookup failed temporarily (for checkdmarc's lookups)."""
 
     temporary = False
@@ -85,6 +85,7 @@ def _tracking(base: dns.resolver.Resolver) -> _TrackingResolver:
     resolver.nameservers = base.nameservers
     resolver.timeout = base.timeout
     resolver.lifetime = base.lifetime
+    resolver.deadline = getattr(base, "deadline", resolver.deadline)  # the check's budget
     return resolver
 
 
