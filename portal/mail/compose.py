@@ -27,10 +27,11 @@ def header_safe(value: str) -> str:
 def queue_email(tenant: TenantSnapshot, to: str, kind: str, **context: Any) -> OutboxMessage:
     """Render `email/<kind>` in the tenant's theme and add it to the outbox in this transaction."""
     # The "Portal name" setting stands for the firm wherever it is set (From, subject, body).
-    context = {"tenant": tenant, "portal_name": tenant.portal_name or tenant.name, **context}
+    portal_name = tenant.portal_name or tenant.name
+    context = {"tenant": tenant, "portal_name": portal_name, **context}
     theme = tenant.theme
     subject = render_template(f"@{theme}/email/{kind}.subject.txt", **context)
-    sender = sender_for(tenant.id, tenant.name, header_safe)  # the firm's domain once verified
+    sender = sender_for(tenant.id, portal_name, header_safe)  # the firm's domain once verified
     message = OutboxMessage(
         tenant_id=tenant.id,
         kind=kind,

@@ -211,7 +211,7 @@ def accept_invitation(token: str) -> ResponseReturnValue:
         form=form,
         email=contact.email,
         rules=RULES,
-        heading=f"Welcome to {current_tenant.name}",
+        heading=f"Welcome to {current_tenant.portal_name or current_tenant.name}",
         button="Set password and sign in",
     )
 
