@@ -68,6 +68,10 @@ class Defaults:
     # A just-added web domain stays Pending (never "Not working") while its checks find no
     # records for this long; the first definite answer after it decides.
     WEB_DOMAIN_GRACE_SECONDS = 600
+    # A verified web domain stops being served after this many definite failures in a row that
+    # span at least this long (re-checked on the pending delays meanwhile).
+    WEB_DOMAIN_BREAK_AFTER_FAILURES = 3
+    WEB_DOMAIN_BREAK_GRACE_SECONDS = 600
     DOMAIN_SWEEP_INTERVAL = 300
     TRUSTED_PROXIES = 0
     PREFERRED_URL_SCHEME = "https"

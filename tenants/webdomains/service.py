@@ -151,14 +151,17 @@ def record_check(domain: Domain, result: CheckResult) -> CheckResult:
         domain.failed_checks = 0
         domain.checks_until = None
     elif result.verdict is Verdict.FAILED:
-        if domain.status == DomainStatus.PENDING and in_grace_period(domain, now):
+        domain.failed_checks += 1
+        if domain.status == DomainStatus.VERIFIED and not _broken_for_good(domain, now):
+            domain.check_error = result.reason[:300]  # still served; checked again soon
+        elif domain.status == DomainStatus.PENDING and in_grace_period(domain, now):
             domain.check_error = result.reason[:300]  # not yet: DNS changes take a while
         else:
             _mark_failed(domain, result.reason, now)
-        domain.failed_checks += 1
     else:  # temporary: the status stands, the reason is shown until the next answer
         domain.check_error = result.reason[:300]
-        domain.failed_checks += 1
+        if domain.status != DomainStatus.VERIFIED:  # a verified domain counts definite answers
+            domain.failed_checks += 1
     domain.last_checked_at = now
     domain.next_check_at = _plan(domain, now)
     return result
@@ -170,6 +173,19 @@ def in_grace_period(domain: Domain, now: datetime | None = None) -> bool:
     grace = timedelta(seconds=float(current_app.config["WEB_DOMAIN_GRACE_SECONDS"]))
     created = domain.created_at or utcnow()
     return (now or utcnow()) < created + grace
+
+
+def _broken_for_good(domain: Domain, now: datetime) -> bool:
+    """A verified domain stops being served only after WEB_DOMAIN_BREAK_AFTER_FAILURES definite
+    failures in a row spanning WEB_DOMAIN_BREAK_GRACE_SECONDS (a DNS change in progress, a
+    provider's hiccup); meanwhile it is re-checked on the pending back-off. While verified,
+    `checks_until` holds the end of that grace period (None: no failure since the last OK)."""
+    config = current_app.config
+    if domain.checks_until is None:
+        grace = timedelta(seconds=float(config["WEB_DOMAIN_BREAK_GRACE_SECONDS"]))
+        domain.checks_until = now + grace
+    enough = domain.failed_checks >= int(config["WEB_DOMAIN_BREAK_AFTER_FAILURES"])
+    return enough and now >= domain.checks_until
 
 
 def _mark_failed(domain: Domain, reason: str, now: datetime) -> None:
@@ -205,9 +221,10 @@ def _plan(domain: Domain, now: datetime) -> datetime | None:
 
 def next_check_delay(domain: Domain) -> int:
     """Seconds until the next check: WEB_DOMAIN_VERIFIED_CHECK_INTERVAL once verified, else
+    (and for a verified domain whose last definite answer failed)
     WEB_DOMAIN_PENDING_CHECK_DELAYS, one step further after each failed check."""
     config = current_app.config
-    if domain.status == DomainStatus.VERIFIED:
+    if domain.status == DomainStatus.VERIFIED and domain.checks_until is None:
         return int(config["WEB_DOMAIN_VERIFIED_CHECK_INTERVAL"])
     return backoff_delay(config["WEB_DOMAIN_PENDING_CHECK_DELAYS"], domain.failed_checks - 1)
 

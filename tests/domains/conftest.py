@@ -24,9 +24,11 @@ def app_config(app_config: dict[str, Any], dns) -> dict[str, Any]:  # type: igno
         "DNS_NAMESERVERS": dns.nameservers,
         "DNS_TIMEOUT": 0.5,
         "PLATFORM_ADDRESSES": f"{PLATFORM_IPV4},{PLATFORM_IPV6}",
-        # Checks here are the definite answers after the grace period; tests of the grace
-        # period itself set it (test_dashboard.py).
+        # Checks here are the definite answers after the grace periods; tests of the grace
+        # periods themselves set them.
         "WEB_DOMAIN_GRACE_SECONDS": 0,
+        "WEB_DOMAIN_BREAK_AFTER_FAILURES": 1,  # a verified domain breaks at the first failure
+        "WEB_DOMAIN_BREAK_GRACE_SECONDS": 0,  # (test_dns_checks.py tests the real pace)
     }
 
 

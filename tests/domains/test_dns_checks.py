@@ -170,6 +170,53 @@ def test_verified_domain_that_breaks_is_flagged_unserved_and_managers_emailed(
     assert "parked.registrar.example" in text_of(message)
 
 
+def test_verified_domain_breaks_only_after_repeated_failures_over_the_grace_period(
+    app, claim, dns, client_for, staff, smtp
+):
+    app.config.update(WEB_DOMAIN_BREAK_AFTER_FAILURES=3, WEB_DOMAIN_BREAK_GRACE_SECONDS=600)
+    domain = claim()
+    publish(dns, domain)
+    assert run_check(domain).status == DomainStatus.VERIFIED
+    dns.clear()
+    publish(dns, domain, target="parked.registrar.example")
+
+    first = run_check(domain)
+    assert first.result == "failed" and first.status == DomainStatus.VERIFIED
+    assert "Points elsewhere" in first.check_error
+    assert (first.next_check_at - first.last_checked_at).total_seconds() == 60, "soon again"
+    assert client_for(HOST).get("/sign-in").status_code == 200, "still served"
+    dns.timeout(HOST)
+    assert run_check(domain).failed_checks == 1, "a DNS timeout is no answer"
+    dns.clear()
+    publish(dns, domain, target="parked.registrar.example")
+    assert run_check(domain).status == DomainStatus.VERIFIED  # two failures
+    third = run_check(domain)
+    assert third.status == DomainStatus.VERIFIED, "three failures, but within 10 minutes"
+    page = client_for(HOST).get("/sign-in")
+    assert page.status_code == 200 and smtp.messages == []
+
+    third.checks_until = utcnow() - timedelta(seconds=1)  # the grace period has passed
+    db.session.commit()
+    broken = run_check(domain)
+    assert broken.status == DomainStatus.FAILED
+    assert client_for(HOST).get("/sign-in").status_code == 404
+    assert len(smtp.wait_for(1, to=staff.email)) == 1
+
+
+def test_one_good_answer_clears_a_verified_domains_failures(app, claim, dns):
+    app.config.update(WEB_DOMAIN_BREAK_AFTER_FAILURES=3, WEB_DOMAIN_BREAK_GRACE_SECONDS=600)
+    domain = claim()
+    publish(dns, domain)
+    run_check(domain)
+    dns.clear()
+    assert run_check(domain).failed_checks == 1
+    publish(dns, domain)
+    healed = run_check(domain)
+    assert healed.status == DomainStatus.VERIFIED and healed.check_error is None
+    assert healed.failed_checks == 0 and healed.checks_until is None
+    assert (healed.next_check_at - healed.last_checked_at).total_seconds() == 86400
+
+
 def test_back_off_minutes_first_then_hourly_and_daily_once_verified(app):
     def next_delay(status: str, failed_before: int) -> int:
         return next_check_delay(Domain(status=status, failed_checks=failed_before + 1))
