@@ -8,6 +8,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from admin.access import staff_required
+from portal.audit.service import Outcome, record
 from portal.auth.forms import SetPasswordForm, SignInForm
 from portal.auth.models import StaffInvitation, StaffMember
 from portal.auth.passwords import RULES, hash_password, password_problem
@@ -55,6 +56,7 @@ def accept_invitation(token: str) -> ResponseReturnValue:
     invitation = _live_invitation(token)
     staff = db.session.get(StaffMember, invitation.staff_id) if invitation else None
     if invitation is None or staff is None:
+        _link_refused("staff_invitation.invalid", "unknown, used, cancelled or expired")
         return render_template("admin/firm/invitation_invalid.html"), 404
     form = SetPasswordForm()
     if form.validate_on_submit():
@@ -69,9 +71,23 @@ def accept_invitation(token: str) -> ResponseReturnValue:
             db.session.commit()
             return redirect(url_for("admin_firm.dashboard"))
         else:
+            db.session.rollback()  # nothing to keep; frees SQLite for the audit row
+            _link_refused("staff_invitation.used", "used while the form was open", staff.id)
             return render_template("admin/firm/invitation_invalid.html"), 404
     page = render_template("admin/firm/accept_invitation.html", form=form, staff=staff, rules=RULES)
     return page, form_status(form)
+
+
+def _link_refused(event: str, detail: str, staff_id: int | None = None) -> None:
+    """A staff invitation link that cannot be used: recorded, never with its token."""
+    record(
+        event,
+        tenant=current_tenant,
+        principal_kind="staff" if staff_id is not None else "",
+        principal_id=staff_id,
+        outcome=Outcome.REFUSED,
+        detail=detail,
+    )
 
 
 def _live_invitation(token: str) -> StaffInvitation | None:

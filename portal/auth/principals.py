@@ -17,8 +17,10 @@ from flask_login import login_user, logout_user
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from portal.audit.service import Outcome, record
 from portal.auth.tokens import new_nonce
 from portal.core.extensions import db, login_manager
+from tenants.snapshot import TenantSnapshot
 
 
 class PrincipalKind(enum.StrEnum):
@@ -77,17 +79,41 @@ def load_principal(value: str) -> Principal | None:
         return None
     tenant = g.get("tenant")
     if model.tenant_owned != (tenant is not None):
+        _refuse("session.wrong_host", tenant, kind, int(raw_id), f"{kind} session")
         return None
     principal = db.session.get(model, int(raw_id))
-    if principal is None or (
-        model.tenant_owned and getattr(principal, "tenant_id", None) != tenant.id
-    ):
+    if principal is None:
+        _refuse("session.unknown", tenant, kind, int(raw_id), "no such principal")
+        return None
+    owner = getattr(principal, "tenant_id", None)
+    if model.tenant_owned and owner != tenant.id:
+        # A cookie copied from another firm's host: the signature is valid (one SECRET_KEY),
+        # the principal is real, but it belongs elsewhere.
+        _refuse("session.cross_tenant", tenant, kind, principal.id, f"of tenant {owner}")
         return None
     if not principal.session_nonce or not hmac.compare_digest(principal.session_nonce, nonce):
+        _refuse("session.ended", tenant, kind, principal.id, "signed out or reset")
         return None
     if not principal.can_sign_in:
+        _refuse("session.disabled", tenant, kind, principal.id, "cannot sign in")
         return None
     return principal
+
+
+def _refuse(
+    event: str, tenant: TenantSnapshot | None, kind: str, principal_id: int, detail: str
+) -> None:
+    """Record a session cookie that no longer (or never) opens a session here, and drop it
+    from this host's session so one stale cookie is recorded once, not on every page."""
+    record(
+        event,
+        tenant=tenant,
+        principal_kind=kind,
+        principal_id=principal_id,
+        outcome=Outcome.REFUSED,
+        detail=detail,
+    )
+    session.pop("_user_id", None)
 
 
 def sign_in(principal: Principal) -> None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from flask import redirect, request
+from flask import g, redirect, request
+from werkzeug.exceptions import TooManyRequests
 from werkzeug.wrappers import Response
 
+from portal.audit.service import Outcome, record
 from portal.auth.forms import SignInForm
 from portal.auth.passwords import verify_password
 from portal.auth.principals import Principal, sign_in
@@ -19,7 +20,6 @@ from portal.core.errors import UserError, show_on_form
 from portal.core.extensions import db
 from portal.core.ratelimit import enforce
 
-log = logging.getLogger("foyer.auth")
 T = TypeVar("T", bound=Principal)
 
 PER_ACCOUNT = "20/15 minutes"
@@ -37,8 +37,22 @@ def check_password(
     `find` usually returns one principal or none; a tenant that allows duplicate contacts can
     have several identities with one email, each with its own password.
     """
-    enforce(PER_IP, "signin-ip", scope, request.remote_addr or "-")
-    enforce(PER_ACCOUNT, "signin-account", scope, email)
+    kind = scope.partition(":")[0]
+    for rule, name, key in (
+        (PER_IP, "signin-ip", request.remote_addr or "-"),
+        (PER_ACCOUNT, "signin-account", email),
+    ):
+        try:
+            enforce(rule, name, scope, key)
+        except TooManyRequests:
+            record(
+                "signin.locked",
+                tenant=g.get("tenant"),
+                principal_kind=kind,
+                outcome=Outcome.BLOCKED,
+                detail=f"{name} limit {rule}",
+            )
+            raise
     candidates = find(email)
     if not candidates:
         verify_password(None, password)
@@ -48,8 +62,26 @@ def check_password(
         if verify_password(getattr(principal, "password_hash", None), password)
         and getattr(principal, "can_sign_in", True)
     ]
-    log.info("sign-in %s scope=%s", "succeeded" if matches else "failed", scope)
+    if not matches:
+        record(
+            "signin",
+            tenant=g.get("tenant"),
+            principal_kind=kind,
+            principal_id=candidates[0].id if len(candidates) == 1 else None,
+            outcome=Outcome.FAILURE,
+            detail=_failure_reason(candidates),
+        )
     return matches
+
+
+def _failure_reason(candidates: Sequence[Principal]) -> str:
+    if not candidates:
+        return "no such account"
+    if len(candidates) > 1:
+        return f"wrong password for all {len(candidates)} identities"
+    if not candidates[0].can_sign_in:
+        return "account cannot sign in"
+    return "wrong password"
 
 
 def one(find: Callable[[str], T | None]) -> Callable[[str], list[T]]:
@@ -66,6 +98,13 @@ def complete_sign_in(principal: Principal, landing: str) -> Response:
     principal.last_login_at = utcnow()
     sign_in(principal)
     db.session.commit()
+    record(
+        "signin",
+        tenant=g.get("tenant"),
+        principal_kind=principal.kind,
+        principal_id=principal.id,
+        outcome=Outcome.SUCCESS,
+    )
     return redirect(safe_next(landing))
 
 

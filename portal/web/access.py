@@ -9,6 +9,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from portal.audit.service import Outcome, record
 from portal.auth.forms import EmailForm, SetPasswordForm, SignInForm
 from portal.auth.passwords import RULES, hash_password, password_problem
 from portal.auth.principals import sign_in, sign_out_everywhere
@@ -144,6 +145,7 @@ def reset_password(token: str) -> ResponseReturnValue:
     reset = live_reset(current_tenant.id, token)
     contact = get_contact(current_tenant.id, reset.contact_id) if reset else None
     if reset is None or contact is None:
+        _link_refused("reset.invalid", "unknown, used or expired")
         return _render("access/link_invalid.html", 404, kind="password reset")
     form = SetPasswordForm()
     if form.validate_on_submit():
@@ -160,6 +162,8 @@ def reset_password(token: str) -> ResponseReturnValue:
             flash("Your password has been changed.")
             return redirect(url_for("home.index"))
         else:
+            db.session.rollback()  # nothing to keep; frees SQLite for the audit row
+            _link_refused("reset.used", "used or expired while the form was open", contact.id)
             return _render("access/link_invalid.html", 404, kind="password reset")
     return _render(
         "access/set_password.html",
@@ -179,12 +183,16 @@ def accept_invitation(token: str) -> ResponseReturnValue:
     invitation = find_by_token(current_tenant.id, token)
     contact = get_contact(current_tenant.id, invitation.contact_id) if invitation else None
     if invitation is None or contact is None or invitation.email != contact.email:
+        _link_refused("invitation.invalid", "unknown link or address changed")
         return _render("access/link_invalid.html", 404, kind="invitation")
     if invitation.cancelled_at is not None:
+        _link_refused("invitation.cancelled", "", contact.id)
         return _render("access/invitation_cancelled.html", 410)
     if invitation.accepted_at is not None:
+        _link_refused("invitation.used", "", contact.id)
         return _render("access/invitation_used.html", 410)
     if not is_redeemable(invitation, contact):
+        _link_refused("invitation.expired", "", contact.id)
         return _render("access/invitation_expired.html", 410, token=token)
     form = SetPasswordForm()
     if form.validate_on_submit():
@@ -204,6 +212,10 @@ def accept_invitation(token: str) -> ResponseReturnValue:
             db.session.commit()
             return redirect(url_for("home.index"))
         else:
+            db.session.rollback()  # nothing to keep; frees SQLite for the audit row
+            _link_refused(
+                "invitation.used", "used, cancelled or access removed meanwhile", contact.id
+            )
             return _render("access/link_invalid.html", 404, kind="invitation")
     return _render(
         "access/set_password.html",
@@ -255,6 +267,18 @@ def switch_account() -> Response:
         abort(404)
     session[ACCOUNT_KEY] = wanted
     return redirect(url_for("home.index"))
+
+
+def _link_refused(event: str, detail: str, contact_id: int | None = None) -> None:
+    """An invitation or reset link that cannot be used: recorded, never with its token."""
+    record(
+        event,
+        tenant=current_tenant,
+        principal_kind="client" if contact_id is not None else "",
+        principal_id=contact_id,
+        outcome=Outcome.REFUSED,
+        detail=detail,
+    )
 
 
 def url_for_portal() -> str:

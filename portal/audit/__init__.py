@@ -1,0 +1,3 @@
+"""Domain: the audit log of security events (sign-ins, lockouts, misused links, sessions replayed
+on the wrong host): one `AuditEvent` row and one structured `foyer.audit` log line per event,
+never a password or a token."""
