@@ -102,7 +102,8 @@ B_EMAIL = "zed.quartz@bravo-secret.example"
 B_STAFF = "owner@bravo-secret.example"
 B_LINK = "Bravo Secret Ledger"
 B_DOMAIN = "portal.bravo-secret.example"
-B_MARKERS = [B_NAME, B_ACCOUNT, B_CONTACT, B_EMAIL, B_STAFF, B_LINK, B_DOMAIN, "bravo-secret"]
+B_PRIVATE = [B_ACCOUNT, B_CONTACT, B_EMAIL, B_STAFF, B_LINK, B_DOMAIN, "bravo-secret"]
+B_MARKERS = [B_NAME, *B_PRIVATE]
 # The other client account of tenant A: its staff may see it, the first client may not.
 A2_ACCOUNT = "Twinleaf Confidential Trust"
 A2_EMAIL = "twin.secret@alpha-clients.example"
@@ -240,9 +241,16 @@ def world(app: Flask, make_tenant, make_staff, tenant, staff, client_for) -> dic
 # --- what tenant B owns, to prove nothing of it changed --------------------------------------
 
 
+# Append-only evidence, not the tenant's data: refused attempts on B's host are meant to land
+# in B's audit log.
+APPEND_ONLY = {"audit_events"}
+
+
 def b_rows(tenant_id: int) -> dict[str, list[tuple[Any, ...]]]:
     rows = {}
     for table in db.metadata.sorted_tables:
+        if table.name in APPEND_ONLY:
+            continue
         if "tenant_id" in table.c:
             query = select(table).where(table.c.tenant_id == tenant_id)
         elif table.name == "tenants":
@@ -304,7 +312,8 @@ def url_variants(
     else:
         int_sets.append(({n: own[n] for n in ints}, False))
     choices = [STRING_VARIABLES[name] + strings.get(name, []) for name in names]
-    for int_values, is_foreign in int_sets:
+    unique = {tuple(sorted(values.items())): (values, flag) for values, flag in int_sets}
+    for int_values, is_foreign in unique.values():
         for combo in product(*choices):
             yield {**int_values, **dict(zip(names, combo, strict=True))}, is_foreign
 
@@ -345,6 +354,7 @@ def probe(
     csrf: str,
     *,
     sign_out: bool = True,
+    csrf_refusal_ok: bool = False,
 ) -> tuple[int, list[str]]:
     """Request every rule (sign-out last, if at all); return the count and the problems found."""
     problems: list[str] = []
@@ -370,11 +380,14 @@ def probe(
                 leaked = [m for m in markers if m.lower() in body.lower()]
                 if leaked:
                     problems.append(f"{where}: shows {leaked}")
-                if method == "POST" and response.status_code == 400:
+                if method == "POST" and response.status_code == 400 and not csrf_refusal_ok:
                     problems.append(f"{where}: refused as a bad request (CSRF?), not probed")
                 if rule.endpoint in PUBLIC:
                     continue
-                if foreign_ids and not (response.status_code in DENIED or signs_in(response)):
+                refused = response.status_code in DENIED or signs_in(response)
+                if csrf_refusal_ok and method == "POST" and response.status_code == 400:
+                    refused = True  # the copied session was dropped, and its CSRF token with it
+                if foreign_ids and not refused:
                     problems.append(f"{where}: another tenant's or account's id was not refused")
                 token_like = "token" in rule.arguments or "name" in rule.arguments
                 if (
@@ -445,3 +458,38 @@ def test_the_probe_would_see_a_leak(app: Flask, world: dict[str, Any]) -> None:
     assert response.status_code == 302 and not signs_in(response)
     link = db.session.get(AccountContact, (world["a_tenant_id"], account, contact))
     assert link is not None and link.login_enabled is False
+
+
+SESSION_COOKIE = "__Host-foyer"
+
+
+@pytest.mark.parametrize("who", ["firm", "client"])
+def test_a_session_replayed_on_tenant_b_host_is_anonymous(
+    app: Flask, world: dict[str, Any], who: str
+) -> None:
+    """Tenant A's session cookie, copied to tenant B's host, opens none of B's private pages.
+
+    B's ids are that host's own here, so only the session can refuse them: every protected
+    route must answer as to a stranger (sign-in, 403/404, or a CSRF refusal for POSTs when the
+    copied session is dropped). B's public pages may show B's name, never its private data.
+    """
+    before = b_rows(world["b_tenant_id"])
+    source = world[who]
+    cookie = source.get_cookie(SESSION_COOKIE, domain=source.host)
+    assert cookie is not None, "the signed-in prober has no session cookie"
+    csrf = _fresh_csrf(source, "/admin/clients/new" if who == "firm" else "/")
+    replayer = app.test_client(host="bravo.foyer.example")  # type: ignore[call-arg]
+    replayer.set_cookie(SESSION_COOKIE, cookie.value, domain="bravo.foyer.example")
+    count, problems = probe(
+        app,
+        replayer,
+        world["b_ids"],
+        world["b_ids"],
+        {},  # B's real tokens are meant to work on B's host: garbage only
+        B_PRIVATE,
+        csrf,
+        csrf_refusal_ok=True,
+    )
+    assert not problems, f"{len(problems)} of {count} requests:\n" + "\n".join(problems)
+    assert b_rows(world["b_tenant_id"]) == before, "a replayed session changed tenant B's rows"
+    assert source.get("/admin/" if who == "firm" else "/").status_code == 200, "A's own session"
