@@ -10,6 +10,7 @@ import gzip
 import unicodedata
 from pathlib import Path
 
+import idna
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -60,11 +61,20 @@ def is_email_variant(password: str, email: str) -> bool:
     A passphrase that merely contains the local part ("mark loves tax season 2025" for
     mark@...) is not a variant: length beats composition (NIST SP 800-63B).
     """
-    local_part = email.rpartition("@")[0]
+    local_part, _, domain = email.rpartition("@")
     core = _core(password)
     if not core or not email:
         return False
-    return any(part and not core.replace(part, "") for part in (_core(email), _core(local_part)))
+    forms = {_core(email), _core(local_part), _core(f"{local_part}@{_unicode_domain(domain)}")}
+    return any(form and not core.replace(form, "") for form in forms)
+
+
+def _unicode_domain(domain: str) -> str:
+    """Addresses are stored with A-labels (xn--…); people type the Unicode name they know."""
+    try:
+        return idna.decode(domain)
+    except (idna.IDNAError, UnicodeError, ValueError):
+        return domain
 
 
 def _core(text: str) -> str:

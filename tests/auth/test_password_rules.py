@@ -41,6 +41,7 @@ FIRM = "Acme Accounting"
         ("Mark Anthony 1", "mark.anthony@acme.example"),
         ("owner-owner-owner", "owner@acme.example"),
         ("ｍａｒｋａｎｔｈｏｎｙ", "markanthony@acme.example"),  # fullwidth letters
+        ("ivy@münchen.example", "ivy@xn--mnchen-3ya.example"),  # the Unicode domain as typed
     ],
 )
 def test_the_address_and_close_variants_are_refused(password: str, email: str) -> None:
