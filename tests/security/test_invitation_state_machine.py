@@ -278,7 +278,11 @@ RACERS = 3
 
 
 def race(tenant: Any, client_for: Any, number: int) -> None:
-    """RACERS browsers submit the same invitation at once, each with its own password."""
+    """RACERS browsers submit the same invitation at once, each with its own password.
+
+    Each request runs in its own thread, so Flask pushes an app context per request there and
+    Flask-SQLAlchemy gives each its own session and connection on the real database.
+    """
     account = directory.create_account(tenant.id, f"Race {number}", "household")
     contact = directory.add_contact(
         tenant.id, account, f"race{number}@clients.example", "", login=True
