@@ -156,6 +156,8 @@ def test_worker_that_loses_redis_while_busy_starts_again_by_itself(
     new_client(owner, "again@client.example")
     assert len(smtp.wait_for(1, to="again@client.example", timeout=25)) == 1
     assert worker.poll() is None, "the worker process is still running"
+    log = (tmp_path / "worker-0.log").read_text()
+    assert "ended without a stop request; a new one starts" in log, "RQ's loop quit, as it does"
 
 
 @pytest.mark.slow
