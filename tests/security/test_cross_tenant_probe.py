@@ -8,7 +8,7 @@ variables get garbage and B's real values (its invitation, reset, staff-invitati
 tokens, its logo's file name). POSTs carry a valid CSRF token and B's ids in every id-like form
 field. Every answer must be:
 
-- never a 5xx;
+- never a 5xx, and always the security headers (test_headers_everywhere.header_problems);
 - never a page that shows B's (or, for the client, the other account's) names or addresses;
 - for a rule with an integer variable: 403, 404 or a redirect to a sign-in page;
 - for a token rule: the same refusal that a garbage token gets (404 or 410, or the deliberately
@@ -52,6 +52,7 @@ from tenants.resolution import forget_tenants, snapshot_by_id
 from tenants.webdomains.service import claim_domain
 from tests.fixtures.people import sign_in_staff, tenant_host
 from tests.fixtures.tenants import HostClient, csrf_from
+from tests.security.test_headers_everywhere import header_problems
 
 # --- what the probe may meet ----------------------------------------------------------------
 
@@ -377,6 +378,7 @@ def probe(
                 body = response.get_data(as_text=True)
                 if response.status_code >= 500:
                     problems.append(f"{where}: server error")
+                problems += [f"{where}: {p}" for p in header_problems(response)]
                 leaked = [m for m in markers if m.lower() in body.lower()]
                 if leaked:
                     problems.append(f"{where}: shows {leaked}")
