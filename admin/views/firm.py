@@ -69,6 +69,13 @@ def accept_invitation(token: str) -> ResponseReturnValue:
             staff.last_login_at = utcnow()
             sign_in(staff)
             db.session.commit()
+            record(
+                "staff_invitation.accepted",
+                tenant=current_tenant,
+                principal_kind="staff",
+                principal_id=staff.id,
+                outcome=Outcome.SUCCESS,
+            )
             return redirect(url_for("admin_firm.dashboard"))
         else:
             db.session.rollback()  # nothing to keep; frees SQLite for the audit row

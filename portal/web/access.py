@@ -159,6 +159,7 @@ def reset_password(token: str) -> ResponseReturnValue:
             queue_email(current_tenant, contact.email, "password_changed", contact=contact)
             sign_in(contact)
             db.session.commit()
+            _link_used("reset.completed", contact.id)
             flash("Your password has been changed.")
             return redirect(url_for("home.index"))
         else:
@@ -210,6 +211,7 @@ def accept_invitation(token: str) -> ResponseReturnValue:
             )
             sign_in(contact)
             db.session.commit()
+            _link_used("invitation.accepted", contact.id)
             return redirect(url_for("home.index"))
         else:
             db.session.rollback()  # nothing to keep; frees SQLite for the audit row
@@ -278,6 +280,17 @@ def _link_refused(event: str, detail: str, contact_id: int | None = None) -> Non
         principal_id=contact_id,
         outcome=Outcome.REFUSED,
         detail=detail,
+    )
+
+
+def _link_used(event: str, contact_id: int) -> None:
+    """A link redeemed: the client has set a password and is signed in."""
+    record(
+        event,
+        tenant=current_tenant,
+        principal_kind="client",
+        principal_id=contact_id,
+        outcome=Outcome.SUCCESS,
     )
 
 

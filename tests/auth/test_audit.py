@@ -5,6 +5,7 @@ password or a token."""
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -13,13 +14,16 @@ from sqlalchemy import select
 
 from portal.audit.models import AuditEvent
 from portal.audit.service import events_for
+from portal.auth.staff import provision_tenant
 from portal.core.extensions import db
+from tenants.resolution import forget_tenants
 from tests.auth.conftest import CLIENT_EMAIL
 from tests.fixtures.people import CLIENT_PASSWORD, invite_link_in, tenant_host
 from tests.fixtures.smtp import text_of
 from tests.fixtures.tenants import OPERATOR_PASSWORD, PLATFORM_DOMAIN, STAFF_PASSWORD
 
 WRONG = "not my password 1234"
+STAFF_LINK = re.compile(r"https://[a-z0-9.-]+/admin/invitation/[A-Za-z0-9_-]+")
 
 
 def events(event: str | None = None) -> list[AuditEvent]:
@@ -121,9 +125,12 @@ def test_a_used_invitation_link_is_recorded_without_the_token(
     link = invite_link_in(text_of(smtp.wait_for(1, to=CLIENT_EMAIL)[-1]))
     client = accept_invitation(link)
     token = link.rsplit("/", 1)[1]
+    [accepted] = events("invitation.accepted")
+    assert (accepted.outcome, accepted.principal_kind) == ("success", "client")
     again = client.get(urlsplit(link).path)
     assert again.status_code == 410
     [event] = events("invitation.used")
+    assert event.principal_id == accepted.principal_id
     assert (event.outcome, event.principal_kind) == ("refused", "client")
     assert event.principal_id is not None
     assert any(
@@ -198,3 +205,23 @@ def test_a_client_cookie_on_the_platform_host_is_recorded(
     assert line.startswith(
         "event=session.wrong_host outcome=refused tenant=- principal_kind=client"
     )
+
+
+def test_a_staff_invitation_accepted_then_replayed_is_recorded(
+    app: Any, smtp: Any, client_for: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    provision_tenant("acme", "Acme Accounting", "owner@acme.example")
+    db.session.commit()
+    forget_tenants()
+    link = STAFF_LINK.search(text_of(smtp.wait_for(1, to="owner@acme.example")[0]))
+    assert link
+    parts = urlsplit(link.group(0))
+    client = client_for(parts.hostname)
+    data = {"password": STAFF_PASSWORD, "confirm": STAFF_PASSWORD}
+    assert client.submit(parts.path, data).status_code == 302
+    assert client_for(parts.hostname).get(parts.path).status_code == 404
+    accepted, replayed = events()[-2:]
+    assert (accepted.event, accepted.outcome) == ("staff_invitation.accepted", "success")
+    assert (replayed.event, replayed.outcome) == ("staff_invitation.invalid", "refused")
+    assert accepted.principal_kind == "staff" and accepted.principal_id is not None
+    assert_secret_free(caplog, parts.path.rsplit("/", 1)[1], STAFF_PASSWORD)
