@@ -190,7 +190,9 @@ def world(app: Flask, make_tenant, make_staff, tenant, staff, client_for) -> dic
             expires_at=utcnow() + timedelta(hours=1),
         )
     )
-    new_staff = StaffMember(tenant_id=bravo.id, email="new.hire@bravo-secret.example", role="staff")
+    new_staff = StaffMember(
+        tenant_id=bravo.id, email="new.hire@bravo-secret.example", role="member"
+    )
     db.session.add(new_staff)
     db.session.flush()
     staff_link = invite_staff(b, new_staff)
@@ -227,6 +229,8 @@ def world(app: Flask, make_tenant, make_staff, tenant, staff, client_for) -> dic
     assert response.status_code == 302, response.get_data(as_text=True)
     firm = client_for(tenant_host(tenant))
     sign_in_staff(firm, staff.email)
+    member = client_for(tenant_host(tenant))  # a staff member without settings rights
+    sign_in_staff(member, make_staff(tenant, "member@acme.example", role="member").email)
     return {
         "a_ids": a_ids,
         "a2_ids": a2_ids,
@@ -236,6 +240,7 @@ def world(app: Flask, make_tenant, make_staff, tenant, staff, client_for) -> dic
         "a_tenant_id": tenant.id,
         "client": client,
         "firm": firm,
+        "member": member,
     }
 
 
@@ -409,9 +414,12 @@ def _fresh_csrf(prober: HostClient, page: str) -> str:
 # --- the probes ---------------------------------------------------------------------------------
 
 
-def test_staff_of_tenant_a_never_reach_tenant_b(app: Flask, world: dict[str, Any]) -> None:
+@pytest.mark.parametrize("who", ["firm", "member"])
+def test_staff_of_tenant_a_never_reach_tenant_b(
+    app: Flask, world: dict[str, Any], who: str
+) -> None:
     before = b_rows(world["b_tenant_id"])
-    firm = world["firm"]
+    firm = world[who]
     csrf = _fresh_csrf(firm, "/admin/clients/new")
     count, problems = probe(
         app, firm, world["a_ids"], world["b_ids"], world["b_strings"], B_MARKERS, csrf
