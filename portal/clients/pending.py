@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import and_, select
 
-from portal.clients.invitations import latest_invitation
+from portal.clients.invitations import latest_invitations
 from portal.clients.models import AccountContact, ClientAccount, Contact, Invitation
 from portal.clients.status import invitation_expired
 from portal.core.emails import normalize_email
@@ -91,11 +91,12 @@ def pending_rows(tenant_id: int, sort: str = "sent_desc") -> list[PendingRow]:
     grouped: dict[int, tuple[Contact, list[str], int]] = {}
     for contact, account_name, account_id in rows:
         grouped.setdefault(contact.id, (contact, [], account_id))[1].append(account_name)
+    invitations = latest_invitations(tenant_id, list(grouped))  # one query, not one per row
     result = [
         PendingRow(
             contact,
             names,
-            latest_invitation(tenant_id, contact.id),
+            invitations.get(contact.id),
             _email_problem(contact),
             account_id,
         )

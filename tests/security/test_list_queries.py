@@ -87,14 +87,7 @@ def add_rows(tenant_id: int, start: int, stop: int, member: Contact) -> None:
     "page",
     [
         "/admin/clients/",
-        pytest.param(
-            "/admin/clients/pending",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="N+1: one latest-invitation query per contact (12 statements at 10 rows, "
-                "102 at 100); remove this mark once pending_rows loads them in one query",
-            ),
-        ),
+        "/admin/clients/pending",
         "/",
     ],
 )
