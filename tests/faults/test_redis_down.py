@@ -86,6 +86,20 @@ def test_with_redis_down_sign_in_works_and_an_invitation_commits(
     assert any("not queued" in w for w in warnings), warnings
 
 
+def test_with_redis_down_a_client_can_sign_up(proxied_app, redis_proxy, tenant, smtp):
+    tenant.signup_mode = "open"
+    db.session.commit()
+    redis_proxy.close()
+    visitor = proxied_app.test_client(host=tenant_host(tenant))
+    password = "violet summit canoe 27"
+    data = {"name": "Sam Lee", "email": "sam@client.example", "password": password}
+    response = visitor.submit("/sign-up", {**data, "confirm": password})
+    assert response.status_code == 302 and response.headers["Location"] == "/sign-up/verify"
+    assert "We sent a 6-digit code" in visitor.get("/sign-up/verify").get_data(as_text=True)
+    [row] = outbox_rows("sam@client.example")
+    assert row.status == OutboxStatus.QUEUED, "the code email waits for the sweep"
+
+
 def test_rate_limits_still_count_while_redis_is_down(proxied_app, redis_proxy, tenant, staff):
     redis_proxy.close()
     client = proxied_app.test_client(host=tenant_host(tenant))
