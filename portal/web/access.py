@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Any
 
 from flask import Blueprint, abort, flash, g, redirect, request, session, url_for
@@ -22,6 +23,7 @@ from portal.clients.directory import (
     has_login,
 )
 from portal.clients.invitations import (
+    SendLimitReached,
     find_by_token,
     is_redeemable,
     open_invitation,
@@ -133,7 +135,8 @@ def forgot_password() -> tuple[str, int]:
             if contact.can_sign_in:
                 send_reset(tenant, contact)
             elif open_invitation(tenant.id, contact.id) is not None:
-                send_invitation(tenant, contact, invited_by="Password reset request")
+                with suppress(SendLimitReached):  # the same answer either way: no enumeration
+                    send_invitation(tenant, contact, invited_by="Password reset request")
         db.session.commit()
         return _render("access/notice.html", title="Check your email", message=FORGOT_SENT)
     return _render("access/forgot_password.html", form_status(form), form=form)
@@ -249,7 +252,8 @@ def renew_invitation(token: str) -> tuple[str, int]:
         if tenant.expired_invite_action == ExpiredInviteAction.NOTIFY:
             notify_managers(tenant, "invite_renewal_request", contact=contact)
         else:
-            send_invitation(tenant, contact, invited_by="Client (renewed an expired link)")
+            with suppress(SendLimitReached):  # the answer never says whether anything happened
+                send_invitation(tenant, contact, invited_by="Client (renewed an expired link)")
         db.session.commit()
     return _render(
         "access/notice.html",

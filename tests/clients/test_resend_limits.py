@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from portal.clients.models import Contact, Invitation
+from portal.core.database import utcnow
 from portal.core.extensions import db
 from portal.mail.models import OutboxMessage
+from tests.fixtures.people import invite_link_in, tenant_host
+from tests.fixtures.smtp import text_of
 
 
 def _contact_id(email: str) -> int:
@@ -135,3 +138,33 @@ def test_limits_are_per_tenant_and_per_address(firm, tenant, smtp, create_client
     ).get_data(as_text=True)
     assert "Resent invitations to 1 contact(s)." in page
     assert _emails_to("two@client.example") == 2
+
+
+def test_client_paths_at_the_limit_answer_the_same_and_send_nothing(
+    firm, tenant, smtp, create_client, client_for
+):
+    """Forgot-password (invitation resent) and renewing an expired link fall under the same
+    limit; at the limit they answer exactly as before and send nothing (no enumeration)."""
+    address = "forgetful@client.example"
+    create_client(address)
+    link = invite_link_in(text_of(smtp.wait_for(1)[0]))
+    visitor = client_for(tenant_host(tenant))
+
+    def forgot() -> tuple[int, str]:
+        response = visitor.submit("/forgot-password", {"email": address})
+        return response.status_code, response.get_data(as_text=True)
+
+    before = forgot()
+    forgot()
+    assert _emails_to(address) == 3
+    at_limit = forgot()
+    assert at_limit[0] == before[0] == 200
+    assert "Check your email" in at_limit[1] and "Not sent" not in at_limit[1]
+    assert _emails_to(address) == 3
+
+    db.session.execute(update(Invitation).values(expires_at=utcnow() - timedelta(minutes=1)))
+    db.session.commit()
+    path = link.split(tenant_host(tenant), 1)[1]
+    renewed = visitor.submit(path, {}, action=f"{path}/renew")
+    assert renewed.status_code == 200 and "Request received" in renewed.get_data(as_text=True)
+    assert _emails_to(address) == 3
