@@ -13,13 +13,16 @@ import time
 from collections.abc import Callable
 
 import pytest
+from redis import Redis
 from sqlalchemy import select
 
 from jobs.queue import enqueue
 from portal.core.extensions import db
+from portal.core.ratelimit import hit
 from portal.mail.models import OutboxMessage, OutboxStatus
 from tests.faults.jobs import hold_the_worker
 from tests.fixtures.people import sign_in_staff, tenant_host
+from tests.fixtures.services import REDIS_URL
 from tests.fixtures.tenants import HostClient
 
 ALARMING = ("error", "redis", "went wrong", "try again", "unavailable", "could not")
@@ -109,6 +112,20 @@ def test_rate_limits_still_count_while_redis_is_down(proxied_app, redis_proxy, t
         statuses.append(response.status_code)
     assert 500 not in statuses
     assert statuses[-1] == 429, statuses
+
+
+def test_rate_limits_go_back_to_redis_once_it_answers(proxied_app, redis_proxy, redis_prefix):
+    proxied_app.extensions["foyer.limiter"].fallback_seconds = 0.3  # RATELIMIT_FALLBACK_SECONDS
+    redis_proxy.close()
+    assert hit("5/minute", "probe", "a") is None  # counted in this process
+    redis_proxy.open()
+    time.sleep(0.4)
+    assert hit("5/minute", "probe", "a") is None  # counted in Redis again
+    client = Redis.from_url(REDIS_URL)
+    try:
+        assert list(client.scan_iter(match=f"{redis_prefix}limits*probe*")), "shared again"
+    finally:
+        client.close()
 
 
 @pytest.mark.slow
