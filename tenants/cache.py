@@ -26,6 +26,7 @@ from tenants.snapshot import TenantSnapshot
 
 MISSING_TTL = 5.0
 MAX_ENTRIES = 100_000
+UNREACHABLE_BACKOFF = 30.0
 log = logging.getLogger(__name__)
 
 
@@ -115,6 +116,10 @@ class TenantCache:
         try:
             version = self._shared.read()
         except (RedisError, SQLAlchemyError):
+            # An unreachable (or silent) store costs one timeout per back-off, not per second;
+            # entries still expire after the TTL.
+            self._next_check = now + max(self._check_interval, UNREACHABLE_BACKOFF)
+            log.warning("tenant cache version unreadable; next try in %ss", UNREACHABLE_BACKOFF)
             return
         if version != self._version:
             with self._lock:
