@@ -61,6 +61,11 @@ class Defaults:
     MAIL_DOMAIN_AUTO_RECHECK = True  # schedule checks: backoff while pending, daily verified
     MAIL_DOMAIN_PENDING_CHECK_DELAYS = "300,900,1800,3600,10800,21600"
     MAIL_DOMAIN_VERIFIED_CHECK_INTERVAL = 86400
+    # A verified sending domain falls back to the platform sender after this many definite
+    # failures in a row (DNS timeouts and SERVFAIL never count) that span at least this long
+    # (re-checked on the pending delays meanwhile); one good check clears them.
+    MAIL_DOMAIN_BREAK_AFTER_FAILURES = 3
+    MAIL_DOMAIN_BREAK_GRACE_SECONDS = 600
     # Custom web domains: seconds between checks while not verified (the last repeats, for up
     # to 7 days), then once verified; the sweep enqueues every check that is due.
     WEB_DOMAIN_PENDING_CHECK_DELAYS = "60,180,600,1800,3600"

@@ -60,7 +60,7 @@ class MailDomain(TenantOwned, Model):
     return_path_reason: Mapped[str] = mapped_column(String(500), default="")
     existing_spf: Mapped[str] = mapped_column(String(2000), default="")
     existing_dmarc: Mapped[str] = mapped_column(String(2000), default="")
-    pending_checks: Mapped[int] = mapped_column(default=0)  # consecutive checks while not verified
+    pending_checks: Mapped[int] = mapped_column(default=0)  # checks in a row not verifying it
     verified_at: Mapped[datetime | None]
     last_checked_at: Mapped[datetime | None]
     next_check_at: Mapped[datetime | None]

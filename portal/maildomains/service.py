@@ -27,6 +27,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 MANUAL_COOLDOWN = timedelta(seconds=60)
 CHECK_LEASE = timedelta(minutes=10)  # a claimed check that dies is due again after this
 SWEEP_BATCH = 500
+BREAK_HISTORY = 200  # checks read back to find a verified domain's run of failures
 _NAME_MESSAGES = {
     NameProblem.EMPTY: "Enter the domain to send from, such as smithcpa.com.",
     NameProblem.TOO_LONG: "That domain is too long (253 characters at most).",
@@ -205,13 +206,18 @@ def record_check(row: MailDomain, result: CheckResult, trigger: str) -> tuple[st
         row.existing_spf = result.existing_spf[:2000]
     if result.existing_dmarc is not None:
         row.existing_dmarc = result.existing_dmarc[:2000]
-    row.status = result.outcome(previous)
-    if row.status == MailDomainStatus.VERIFIED:
+    status = result.outcome(previous)
+    failed = _definite_failure(result)
+    if status == MailDomainStatus.FAILING and previous == MailDomainStatus.VERIFIED:
+        if not _broken_for_good(row, now):
+            status = MailDomainStatus.VERIFIED  # still signs; the records show the problem
+    row.status = status
+    if _all_ok(result):
         if previous != MailDomainStatus.VERIFIED:
             row.verified_at = now
-        row.pending_checks = 0
-    else:
-        row.pending_checks += 1
+        row.pending_checks = 0  # one good check clears a verified domain's failures
+    elif status != MailDomainStatus.VERIFIED or failed or row.pending_checks:
+        row.pending_checks += 1  # not verified, or verified but failing: checked again soon
     row.last_checked_at = now
     summary = "; ".join(
         f"{key}: {check.status}" + (f" ({check.reason})" if check.reason else "")
@@ -231,6 +237,54 @@ def record_check(row: MailDomain, result: CheckResult, trigger: str) -> tuple[st
     return previous, row.status
 
 
+_FAILED_RECORD = re.compile(
+    rf"(?:^|; )(?:{'|'.join(RECORD_KEYS)}): (?:{RecordStatus.MISSING}|{RecordStatus.INVALID})\b"
+)
+
+
+def _all_ok(result: CheckResult) -> bool:
+    return all(check.status is RecordStatus.OK for check in result.records.values())
+
+
+def _definite_failure(result: CheckResult) -> bool:
+    """A record found missing or wrong (a temporary answer is no failure)."""
+    return any(
+        check.status in (RecordStatus.MISSING, RecordStatus.INVALID)
+        for check in result.records.values()
+    )
+
+
+def _failed_before(check: MailDomainCheck) -> bool | None:
+    """What a stored check found, read back from its summary (written by `record_check`, one
+    "key: status" per record): True for a definite failure, False for all records OK, None for
+    temporary answers only. Reasons only follow a failed or temporary record's status, so a
+    reason's text can never turn a good check into a failure."""
+    if _FAILED_RECORD.search(check.summary):
+        return True
+    statuses = [part.split(" ", 2)[1] for part in check.summary.split("; ") if " " in part]
+    return False if statuses and all(s == RecordStatus.OK for s in statuses) else None
+
+
+def _broken_for_good(row: MailDomain, now: datetime) -> bool:
+    """A verified domain falls back to the platform sender only after
+    MAIL_DOMAIN_BREAK_AFTER_FAILURES definite failures in a row (this check included;
+    temporary answers skipped, a good check ends the run) whose first is at least
+    MAIL_DOMAIN_BREAK_GRACE_SECONDS old: a DNS change in progress or a provider's hiccup does
+    not switch the firm's mail. Decided from the check history, newest first."""
+    config = current_app.config
+    needed = int(config["MAIL_DOMAIN_BREAK_AFTER_FAILURES"])
+    grace = timedelta(seconds=float(config["MAIL_DOMAIN_BREAK_GRACE_SECONDS"]))
+    failures, first = 1, now
+    for check in check_history(row, BREAK_HISTORY):
+        failed = _failed_before(check)
+        if failed is None:
+            continue
+        if not failed or check.outcome != MailDomainStatus.VERIFIED:
+            break
+        failures, first = failures + 1, check.checked_at
+    return failures >= needed and now - first >= grace
+
+
 def broken_records(result: CheckResult) -> list[str]:
     """The records that are missing or wrong, as the firm's managers are told about them."""
     return [
@@ -246,9 +300,10 @@ def _plan(row: MailDomain) -> None:
 
 def next_check_delay(row: MailDomain) -> int:
     """Seconds until the next check: MAIL_DOMAIN_VERIFIED_CHECK_INTERVAL once verified, else
-    MAIL_DOMAIN_PENDING_CHECK_DELAYS, one step further after each check that did not verify."""
+    MAIL_DOMAIN_PENDING_CHECK_DELAYS, one step further after each check that did not verify
+    (a verified domain whose last definite answer failed is re-checked on these too)."""
     config = current_app.config
-    if row.status == MailDomainStatus.VERIFIED:
+    if row.status == MailDomainStatus.VERIFIED and not row.pending_checks:
         return int(config["MAIL_DOMAIN_VERIFIED_CHECK_INTERVAL"])
     return backoff_delay(config["MAIL_DOMAIN_PENDING_CHECK_DELAYS"], row.pending_checks - 1)
 

@@ -22,6 +22,8 @@ def app_config(app_config, dns):  # type: ignore[no-untyped-def]
         "DNS_NAMESERVERS": dns.nameservers,
         "DNS_TIMEOUT": 0.5,
         "MAIL_DOMAIN_AUTO_RECHECK": False,  # tests run checks themselves; scheduling tested apart
+        "MAIL_DOMAIN_BREAK_AFTER_FAILURES": 1,  # a verified domain breaks at the first failure
+        "MAIL_DOMAIN_BREAK_GRACE_SECONDS": 0,  # (test_grace.py tests the real pace)
     }
 
 
