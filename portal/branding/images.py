@@ -50,7 +50,7 @@ def clean_image(raw: bytes, kind: str) -> CleanImage:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise UserError("The image has too many pixels (over 20 megapixels).") from exc
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, IndexError) as exc:
         raise UserError("The file is not a valid image (PNG, JPEG, GIF or WebP).") from exc
     side = MAX_SIDE.get(kind, 1200)
     picture.thumbnail((side, side))
