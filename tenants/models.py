@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.database import utcnow
 from portal.core.extensions import Model
+from tenants.check_plans import PlannedChecks
 from tenants.scoping import TenantOwned
 
 
@@ -70,7 +71,7 @@ class Tenant(Model):
         return self.status == TenantStatus.ACTIVE
 
 
-class Domain(TenantOwned, Model):
+class Domain(PlannedChecks, TenantOwned, Model):
     """A custom web host name of a tenant; served only once verified."""
 
     __tablename__ = "domains"
@@ -89,7 +90,6 @@ class Domain(TenantOwned, Model):
     # DNS checks (tenants/webdomains/)
     check_error: Mapped[str | None] = mapped_column(String(300))
     last_checked_at: Mapped[datetime | None]
-    next_check_at: Mapped[datetime | None]
     check_requested_at: Mapped[datetime | None]
     checks_until: Mapped[datetime | None]
     failed_checks: Mapped[int] = mapped_column(default=0, server_default="0")

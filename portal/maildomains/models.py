@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core.database import utcnow
 from portal.core.extensions import Model
+from tenants.check_plans import PlannedChecks
 from tenants.scoping import TenantOwned
 
 
@@ -27,7 +28,7 @@ class RecordStatus(enum.StrEnum):
     UNCHECKED = "unchecked"
 
 
-class MailDomain(TenantOwned, Model):
+class MailDomain(PlannedChecks, TenantOwned, Model):
     """One sending domain per tenant; the DKIM private key is stored encrypted."""
 
     __tablename__ = "mail_domains"
@@ -63,7 +64,6 @@ class MailDomain(TenantOwned, Model):
     pending_checks: Mapped[int] = mapped_column(default=0)  # checks in a row not verifying it
     verified_at: Mapped[datetime | None]
     last_checked_at: Mapped[datetime | None]
-    next_check_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     @property

@@ -8,7 +8,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from portal.core.database import utcnow
 from portal.core.dns import backoff_delay
@@ -18,6 +18,8 @@ from portal.core.extensions import db
 from portal.maildomains.checks import RECORD_KEYS, CheckResult, DomainFacts
 from portal.maildomains.keys import encrypt_private_key, generate_key_pair
 from portal.maildomains.models import MailDomain, MailDomainCheck, MailDomainStatus, RecordStatus
+from tenants.check_plans import claim_check
+from tenants.check_plans import due_checks as planned_due_checks
 from tenants.hosts import BadDomainName, NameProblem, parse_domain_name
 from tenants.scoping import owned, tenant_id_of
 from tenants.snapshot import TenantSnapshot
@@ -25,8 +27,6 @@ from tenants.snapshot import TenantSnapshot
 _LOCAL_PART = re.compile(r"^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 MANUAL_COOLDOWN = timedelta(seconds=60)
-CHECK_LEASE = timedelta(minutes=10)  # a claimed check that dies is due again after this
-SWEEP_BATCH = 500
 BREAK_HISTORY = 200  # checks read back to find a verified domain's run of failures
 _NAME_MESSAGES = {
     NameProblem.EMPTY: "Enter the domain to send from, such as smithcpa.com.",
@@ -176,17 +176,8 @@ def manual_check_wait(row: MailDomain) -> int:
 
 
 def claim_scheduled_check(row: MailDomain, due: str) -> bool:
-    """Take the check planned for `due`; False when another run took it or a newer plan
-    replaced it. A sweep and the delayed job may both start the same planned check: one
-    conditional UPDATE lets exactly one of them run it, so it is counted and logged once."""
-    claimed = db.session.scalar(
-        update(MailDomain)
-        .where(MailDomain.id == row.id, MailDomain.next_check_at == datetime.fromisoformat(due))
-        .values(next_check_at=utcnow() + CHECK_LEASE)
-        .returning(MailDomain.id)
-        .execution_options(synchronize_session=False)
-    )
-    return claimed is not None
+    """Take the check planned for `due` (see `tenants.check_plans.claim_check`)."""
+    return claim_check(MailDomain, row.id, due)
 
 
 def record_check(row: MailDomain, result: CheckResult, trigger: str) -> tuple[str, str]:
@@ -309,16 +300,5 @@ def next_check_delay(row: MailDomain) -> int:
 
 
 def due_checks(now: datetime | None = None) -> list[tuple[int, int, str]]:
-    """(tenant_id, mail_domain_id, due) of the domains whose next check is due, most overdue
-    first; `due` is the planned time the check job claims (`claim_scheduled_check`)."""
-    rows = db.session.execute(
-        select(MailDomain.tenant_id, MailDomain.id, MailDomain.next_check_at)
-        .where(MailDomain.next_check_at <= (now or utcnow()))
-        .order_by(MailDomain.next_check_at)
-        .limit(SWEEP_BATCH)
-    ).all()
-    return [
-        (tenant_id, domain_id, due.isoformat())
-        for tenant_id, domain_id, due in rows
-        if due is not None  # always, by the WHERE clause
-    ]
+    """The MailDomain rows whose next check is due (see `tenants.check_plans.due_checks`)."""
+    return planned_due_checks(MailDomain, now)

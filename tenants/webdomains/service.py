@@ -12,12 +12,14 @@ import secrets
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from portal.core.database import utcnow
 from portal.core.dns import backoff_delay
 from portal.core.errors import UserError
 from portal.core.extensions import db
+from tenants.check_plans import claim_check
+from tenants.check_plans import due_checks as planned_due_checks
 from tenants.hosts import BadDomainName, NameProblem, parse_domain_name
 from tenants.models import Domain, DomainStatus, Tenant
 from tenants.resolution import platform_host_for
@@ -27,10 +29,8 @@ from tenants.webdomains.checks import CheckResult, DomainFacts, Verdict
 from tenants.webdomains.records import cname_target
 
 CHECK_WINDOW = timedelta(days=7)
-CHECK_LEASE = timedelta(minutes=10)  # a claimed check that dies is due again after this
 MANUAL_COOLDOWN = timedelta(seconds=60)
 MAX_DOMAINS_PER_TENANT = 20
-SWEEP_BATCH = 500
 _NAME_MESSAGES = {
     NameProblem.EMPTY: "Enter a domain name, for example portal.yourfirm.com.",
     NameProblem.TOO_LONG: "That domain is too long (253 characters at most).",
@@ -122,17 +122,8 @@ def facts_of(domain: Domain) -> DomainFacts:
 
 
 def claim_scheduled_check(domain: Domain, due: str) -> bool:
-    """Take the check planned for `due`; False when another run took it or a newer plan
-    replaced it. A sweep and the delayed job may both start the same planned check: one
-    conditional UPDATE lets exactly one of them run it, so a failure is counted once."""
-    claimed = db.session.scalar(
-        update(Domain)
-        .where(Domain.id == domain.id, Domain.next_check_at == datetime.fromisoformat(due))
-        .values(next_check_at=utcnow() + CHECK_LEASE)
-        .returning(Domain.id)
-        .execution_options(synchronize_session=False)
-    )
-    return claimed is not None
+    """Take the check planned for `due` (see `tenants.check_plans.claim_check`)."""
+    return claim_check(Domain, domain.id, due)
 
 
 def record_check(domain: Domain, result: CheckResult) -> CheckResult:
@@ -230,16 +221,5 @@ def next_check_delay(domain: Domain) -> int:
 
 
 def due_checks(now: datetime | None = None) -> list[tuple[int, int, str]]:
-    """(tenant_id, domain_id, due) of the domains whose next check is due, most overdue first;
-    `due` is the planned time the check job claims (`claim_scheduled_check`)."""
-    rows = db.session.execute(
-        select(Domain.tenant_id, Domain.id, Domain.next_check_at)
-        .where(Domain.next_check_at <= (now or utcnow()))
-        .order_by(Domain.next_check_at)
-        .limit(SWEEP_BATCH)
-    ).all()
-    return [
-        (tenant_id, domain_id, due.isoformat())
-        for tenant_id, domain_id, due in rows
-        if due is not None  # always, by the WHERE clause
-    ]
+    """The Domain rows whose next check is due (see `tenants.check_plans.due_checks`)."""
+    return planned_due_checks(Domain, now)
