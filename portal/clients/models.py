@@ -36,6 +36,30 @@ class ClientAccount(TenantOwned, Model):
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(16), default=AccountKind.COMPANY)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Client records (portal.clients.records): an archived account is hidden from lists and its
+    # portal is closed; the test client (portal.clients.test_client) is left out of counts.
+    archived_at: Mapped[datetime | None]
+    is_test: Mapped[bool] = mapped_column(default=False)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    address: Mapped[str] = mapped_column(Text, default="")
+    reference_id: Mapped[str] = mapped_column(String(64), default="")
+
+
+class AccountTag(TenantOwned, Model):
+    """A tag on an account, stored lowercased and trimmed so lists filter on it with an index."""
+
+    __tablename__ = "account_tags"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["tenant_id", "account_id"], ["client_accounts.tenant_id", "client_accounts.id"]
+        ),
+        Index("ix_account_tags_tenant_tag", "tenant_id", "tag"),
+    )
+
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), primary_key=True)
+    account_id: Mapped[int] = mapped_column(primary_key=True)
+    tag: Mapped[str] = mapped_column(String(50), primary_key=True)
 
 
 class Contact(Principal, TenantOwned, Model):
@@ -52,6 +76,7 @@ class Contact(Principal, TenantOwned, Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(320))
     name: Mapped[str] = mapped_column(String(200), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
     email_problem: Mapped[str | None] = mapped_column(String(200))
     self_registered: Mapped[bool] = mapped_column(default=False)
     password_hash: Mapped[str | None] = mapped_column(String(200))
@@ -151,4 +176,43 @@ class BulkInvite(TenantOwned, Model):
     invited: Mapped[int] = mapped_column(default=0)
     status: Mapped[str] = mapped_column(String(16), default=BulkStatus.QUEUED)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+
+
+class ImportStatus(enum.StrEnum):
+    CHECKING = "checking"
+    SAVING = "saving"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class ClientImport(TenantOwned, Model):
+    """One CSV import: the stored file, the staff's mapping and choices, progress and the report.
+
+    The job checks every row first (progress counts checked rows), then writes all rows in one
+    transaction together with the final counts, so a failure or crash leaves nothing imported.
+    """
+
+    __tablename__ = "client_imports"
+    __table_args__ = (UniqueConstraint("tenant_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    filename: Mapped[str] = mapped_column(String(200), default="")
+    storage_key: Mapped[str] = mapped_column(String(300))
+    mapping: Mapped[str] = mapped_column(Text, default="{}")
+    valid_only: Mapped[bool] = mapped_column(default=False)
+    update_existing: Mapped[bool] = mapped_column(default=False)
+    invite: Mapped[bool] = mapped_column(default=False)
+    staff_id: Mapped[int | None]
+    status: Mapped[str] = mapped_column(String(16), default=ImportStatus.CHECKING)
+    total: Mapped[int] = mapped_column(default=0)
+    processed: Mapped[int] = mapped_column(default=0)
+    created: Mapped[int] = mapped_column(default=0)
+    updated: Mapped[int] = mapped_column(default=0)
+    skipped: Mapped[int] = mapped_column(default=0)
+    failed: Mapped[int] = mapped_column(default=0)
+    report: Mapped[str] = mapped_column(Text, default="")
+    bulk_invite_id: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]

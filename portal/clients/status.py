@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import enum
 
-from portal.clients.models import Contact, Invitation
+from sqlalchemy import ColumnElement, and_
+
+from portal.clients.models import ClientAccount, Contact, Invitation
 from portal.core.database import utcnow
 
 
@@ -49,3 +51,9 @@ def invitation_expired(invitation: Invitation | None) -> bool:
 
 def account_status(any_login_enabled: bool) -> AccountStatus:
     return AccountStatus.ACTIVE if any_login_enabled else AccountStatus.OFFLINE
+
+
+def counted_accounts() -> ColumnElement[bool]:
+    """Criterion for accounts that count in totals, charts and billing: neither the firm's test
+    client nor archived. Counts of contacts join their accounts and use it too."""
+    return and_(ClientAccount.is_test.is_(False), ClientAccount.archived_at.is_(None))
