@@ -1,0 +1,1 @@
+"""Job entry points for CSV imports of client accounts and contacts, with progress."""

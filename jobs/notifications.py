@@ -1,0 +1,1 @@
+"""Job entry points for notifications: grouped emails, daily digests and Web Push deliveries."""
