@@ -3,7 +3,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Index, String, UniqueConstraint
+from sqlalchemy import BigInteger, Index, String, UniqueConstraint, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.database import utcnow
@@ -54,6 +54,15 @@ class Tenant(Model):
     allow_duplicate_contacts: Mapped[bool] = mapped_column(default=False)
     notify_on_signup: Mapped[bool] = mapped_column(default=True)
     unverified_purge_days: Mapped[int] = mapped_column(default=7)
+    # Clients who invite their teammates from the portal (portal/web/teammates.py).
+    clients_invite_teammates: Mapped[bool] = mapped_column(default=False, server_default=false())
+    teammate_approval: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # Document requests (portal/documents): reminder lead time and no-login action links.
+    document_reminder_days: Mapped[int] = mapped_column(default=3)
+    action_links_enabled: Mapped[bool] = mapped_column(default=True)
+    action_link_days: Mapped[int] = mapped_column(default=7)
+    # Files: the firm's per-file upload limit, never above the platform's MAX_UPLOAD_BYTES.
+    max_upload_mb: Mapped[int] = mapped_column(default=50, server_default="50")
     # Branding: validated values only (see portal/branding); image keys name stored files.
     brand_color: Mapped[str] = mapped_column(String(7), default="#1f4e79")
     accent_color: Mapped[str] = mapped_column(String(7), default="#e8eef5")

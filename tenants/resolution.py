@@ -134,6 +134,12 @@ def snapshot_of(tenant: Tenant) -> TenantSnapshot:
         allow_duplicate_contacts=tenant.allow_duplicate_contacts,
         notify_on_signup=tenant.notify_on_signup,
         unverified_purge_days=tenant.unverified_purge_days,
+        clients_invite_teammates=tenant.clients_invite_teammates,
+        teammate_approval=tenant.teammate_approval,
+        document_reminder_days=tenant.document_reminder_days,
+        action_links_enabled=tenant.action_links_enabled,
+        action_link_days=tenant.action_link_days,
+        max_upload_mb=tenant.max_upload_mb,
     )
 
 

@@ -31,3 +31,9 @@ class TenantSnapshot:
     allow_duplicate_contacts: bool = False
     notify_on_signup: bool = True
     unverified_purge_days: int = 7
+    clients_invite_teammates: bool = False  # an Active client may invite a teammate
+    teammate_approval: bool = True  # ... and staff approve it before the invitation goes
+    document_reminder_days: int = 3  # reminder emails N days before a document is due
+    action_links_enabled: bool = True  # emails carry single-purpose no-login links
+    action_link_days: int = 7
+    max_upload_mb: int = 50  # Settings › Portal: per-file upload limit (capped by the platform)

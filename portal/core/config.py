@@ -94,6 +94,16 @@ class Defaults:
     OUTBOX_SWEEP_INTERVAL = 60
     OUTBOX_SWEEP_GRACE_SECONDS = 60  # rows younger than this are left to their own job
     SIGNUP_PURGE_INTERVAL = 3600
+    AUDIT_RETENTION_DAYS = 365  # audit events older than this are deleted by a daily job
+    AUDIT_PURGE_INTERVAL = 86400
+    DOCUMENT_REMINDER_INTERVAL = 3600  # document request reminders (sent once per day each)
+    NOTIFICATION_GROUP_WINDOW = 300  # seconds: notifications of one thread make one email
+    NOTIFICATION_DIGEST_INTERVAL = 86400  # the daily notification digest
+    NOTIFICATION_SWEEP_INTERVAL = 300  # re-queues notification emails whose job was lost
+    VAPID_PRIVATE_KEY = ""  # PEM; empty: a key pair generated once and stored in the database
+    VAPID_PUBLIC_KEY = ""  # base64url uncompressed P-256 point matching VAPID_PRIVATE_KEY
+    VAPID_SUBJECT = ""  # mailto:/https: contact for push services; empty: the default sender
+    PUSH_ALLOW_LOOPBACK_HTTP = False  # tests only: push endpoints on http://127.0.0.1
     EMBEDDED_SCHEDULER = True  # without REDIS_URL the web process runs the recurring jobs
     INVITE_EXPIRY_DAYS = 14
     STAFF_INVITE_EXPIRY_DAYS = 7
@@ -102,6 +112,19 @@ class Defaults:
     RATELIMIT_FALLBACK_SECONDS = 30.0
     RATELIMIT_REDIS_TIMEOUT = 1.0  # seconds per Redis operation of the rate limiter
     UPLOAD_FOLDER = ""  # empty: <instance folder>/uploads (portal/storage.py)
+    # Files (portal/files): where uploads are kept, and the platform's limits.
+    STORAGE_BACKEND = "local"  # "local" (UPLOAD_FOLDER) or "s3"
+    S3_BUCKET = ""
+    S3_ENDPOINT_URL = ""  # empty: AWS; set for MinIO, Ceph, R2, ...
+    S3_REGION = ""
+    S3_PREFIX = ""  # optional folder inside the bucket
+    MAX_UPLOAD_BYTES = 100 * 1024 * 1024  # per file; firms choose a lower limit
+    TENANT_STORAGE_QUOTA_BYTES = 10 * 1024**3  # per firm, trash included
+    FILES_TRASH_DAYS = 30
+    FILES_PURGE_INTERVAL = 3600
+    ZIP_MAX_UNCOMPRESSED_BYTES = 1024**3  # archives and Office files expanding beyond: refused
+    ZIP_MAX_RATIO = 100  # uncompressed / compressed, above a few MB
+    ZIP_MAX_ENTRIES = 10_000
 
 
 def load_config(app: Flask, overrides: Mapping[str, Any] | None = None) -> None:
