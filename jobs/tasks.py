@@ -4,7 +4,20 @@ from __future__ import annotations
 
 from flask import Flask
 
-from jobs import cli, email_checks, invites, mail, mail_domains, signups, web_domains
+from jobs import (
+    cli,
+    documents,
+    email_checks,
+    files,
+    imports,
+    invites,
+    mail,
+    mail_domains,
+    notifications,
+    signups,
+    team,
+    web_domains,
+)
 from jobs.queue import register_jobs
 from jobs.scheduler import Recurring, Scheduler
 
@@ -12,19 +25,43 @@ JOBS = (
     mail.deliver_outbox,
     mail.sweep_outbox,
     signups.purge_unverified_signups,
+    files.purge_file_trash,
     invites.run_bulk_invite,
+    imports.run_client_import,
+    team.send_staff_reset,
+    team.purge_audit_events,
     email_checks.check_contact_email,
     web_domains.check_web_domain,
     web_domains.sweep_web_domains,
     mail_domains.check_mail_domain,
     mail_domains.sweep_mail_domains,
+    documents.send_document_reminders,
+    notifications.send_notification_email,
+    notifications.send_notification_push,
+    notifications.send_notification_digests,
+    notifications.sweep_notification_emails,
 )
 
 RECURRING = (
     Recurring("sweep-outbox", mail.sweep_outbox, "OUTBOX_SWEEP_INTERVAL"),
     Recurring("purge-signups", signups.purge_unverified_signups, "SIGNUP_PURGE_INTERVAL"),
+    Recurring("purge-audit-events", team.purge_audit_events, "AUDIT_PURGE_INTERVAL"),
+    Recurring("purge-file-trash", files.purge_file_trash, "FILES_PURGE_INTERVAL"),
     Recurring("sweep-web-domains", web_domains.sweep_web_domains, "DOMAIN_SWEEP_INTERVAL"),
     Recurring("sweep-mail-domains", mail_domains.sweep_mail_domains, "DOMAIN_SWEEP_INTERVAL"),
+    Recurring(
+        "document-reminders", documents.send_document_reminders, "DOCUMENT_REMINDER_INTERVAL"
+    ),
+    Recurring(
+        "notification-digests",
+        notifications.send_notification_digests,
+        "NOTIFICATION_DIGEST_INTERVAL",
+    ),
+    Recurring(
+        "sweep-notification-emails",
+        notifications.sweep_notification_emails,
+        "NOTIFICATION_SWEEP_INTERVAL",
+    ),
 )
 
 

@@ -1,0 +1,247 @@
+"""Web Push: the deployment's VAPID keys, each person's subscriptions (one per browser and
+device) and sending one notification to all of them. A 404 or 410 from a push service means
+the browser dropped the subscription, so it is deleted."""
+
+from __future__ import annotations
+
+import base64
+import ipaddress
+import json
+import logging
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from flask import current_app
+from py_vapid import Vapid02
+from pywebpush import WebPushException, webpush
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+
+from portal.core.database import utcnow
+from portal.core.errors import UserError
+from portal.core.extensions import db
+from portal.maildomains.keys import decrypt_private_key, encrypt_private_key
+from portal.notifications.models import Mode, Notification, PushSubscription, VapidKey
+from portal.notifications.preferences import mode_for
+from portal.notifications.service import Recipient, truncate
+from tenants.scoping import owned
+from tenants.snapshot import TenantSnapshot
+
+log = logging.getLogger("foyer.push")
+PUSH_TIMEOUT = 10.0
+PUSH_TTL = 24 * 3600
+GONE = (404, 410)
+
+
+@dataclass(frozen=True, slots=True)
+class VapidPair:
+    private_pem: bytes
+    public_key: str  # base64url of the uncompressed point: the browser's applicationServerKey
+
+
+def vapid_keys() -> VapidPair:
+    """The configured pair (VAPID_PRIVATE_KEY / VAPID_PUBLIC_KEY), else the one stored in the
+    database, generated on first use; every process of the deployment shares it."""
+    config = current_app.config
+    if config.get("VAPID_PRIVATE_KEY") and config.get("VAPID_PUBLIC_KEY"):
+        return VapidPair(str(config["VAPID_PRIVATE_KEY"]).encode(), str(config["VAPID_PUBLIC_KEY"]))
+    row = db.session.scalar(select(VapidKey).where(VapidKey.name == "default"))
+    if row is None:
+        row = _generate()
+    return VapidPair(decrypt_private_key(config, row.private_key), row.public_key)
+
+
+def _generate() -> VapidKey:
+    key = ec.generate_private_key(ec.SECP256R1())
+    pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    point = key.public_key().public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+    )
+    row = VapidKey(
+        name="default",
+        private_key=encrypt_private_key(current_app.config, pem),
+        public_key=base64.urlsafe_b64encode(point).rstrip(b"=").decode(),
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+        db.session.commit()
+    except IntegrityError:  # another process generated it first: use theirs
+        db.session.rollback()
+        stored = db.session.scalar(select(VapidKey).where(VapidKey.name == "default"))
+        assert stored is not None
+        return stored
+    return row
+
+
+def subscribe(
+    tenant: TenantSnapshot,
+    recipient: Recipient,
+    data: Any,
+    *,
+    origin: str,
+    user_agent: str,
+) -> PushSubscription:
+    """Store (or move to this person) the browser's subscription; the caller commits."""
+    endpoint, p256dh, auth = _parse(data)
+    row = db.session.scalar(owned(PushSubscription, tenant, PushSubscription.endpoint == endpoint))
+    if row is None:
+        row = PushSubscription(tenant_id=tenant.id, endpoint=endpoint)
+        db.session.add(row)
+    row.recipient_kind = recipient.kind
+    row.recipient_id = recipient.id
+    row.p256dh = p256dh
+    row.auth = auth
+    row.origin = origin[:300]
+    row.user_agent = user_agent[:300]
+    return row
+
+
+def unsubscribe(tenant: TenantSnapshot, recipient: Recipient, endpoint: str) -> bool:
+    """Forget one of the person's devices; the caller commits."""
+    result = db.session.execute(
+        delete(PushSubscription).where(
+            PushSubscription.tenant_id == tenant.id,
+            PushSubscription.recipient_kind == recipient.kind,
+            PushSubscription.recipient_id == recipient.id,
+            PushSubscription.endpoint == endpoint,
+        )
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+def device_count(tenant: TenantSnapshot, recipient: Recipient) -> int:
+    return len(subscriptions(tenant.id, recipient))
+
+
+def subscriptions(tenant_id: int, recipient: Recipient) -> list[PushSubscription]:
+    return list(
+        db.session.scalars(
+            owned(
+                PushSubscription,
+                tenant_id,
+                PushSubscription.recipient_kind == recipient.kind,
+                PushSubscription.recipient_id == recipient.id,
+            ).order_by(PushSubscription.id)
+        )
+    )
+
+
+def payload(notification: Notification) -> dict[str, str]:
+    """What the service worker shows: `tag` makes a later push of the group replace the
+    earlier one on the lock screen."""
+    return {
+        "title": notification.title,
+        "body": truncate(notification.body, 160),
+        "url": notification.path,
+        "tag": notification.group_key,
+    }
+
+
+def send_push(notification: Notification) -> int:
+    """Push one notification to every device of its recipient; the caller commits. Returns
+    how many push services accepted it. Raises for a service that failed otherwise (the job
+    retries); subscriptions a service reports gone are deleted."""
+    recipient = Recipient(notification.recipient_kind, notification.recipient_id)
+    if notification.read_at is not None:
+        return 0
+    if mode_for(notification.tenant_id, recipient, notification.kind) != Mode.EVERY:
+        return 0
+    devices = subscriptions(notification.tenant_id, recipient)
+    if not devices:
+        return 0
+    keys = vapid_keys()
+    vapid = Vapid02.from_pem(keys.private_pem)
+    data = json.dumps(payload(notification))
+    sent = 0
+    failures: list[str] = []
+    for device in devices:
+        try:
+            webpush(
+                {
+                    "endpoint": device.endpoint,
+                    "keys": {"p256dh": device.p256dh, "auth": device.auth},
+                },
+                data=data,
+                vapid_private_key=vapid,
+                vapid_claims={"sub": _subject()},
+                timeout=PUSH_TIMEOUT,
+                ttl=PUSH_TTL,
+            )
+        except WebPushException as exc:
+            status = getattr(exc.response, "status_code", None)
+            if status in GONE:
+                log.info("push subscription %s gone (%s): deleted", device.id, status)
+                db.session.delete(device)
+                continue
+            failures.append(f"{device.id}: {status or exc}")
+            continue
+        except Exception as exc:  # connection refused, timeout: try the other devices first
+            failures.append(f"{device.id}: {exc}")
+            continue
+        device.last_sent_at = utcnow()
+        sent += 1
+    if failures:
+        log.warning("push for notification %s failed: %s", notification.id, "; ".join(failures))
+    return sent
+
+
+def _subject() -> str:
+    """Apple refuses a VAPID `sub` that is not a real mailto: or https: URL."""
+    config = current_app.config
+    configured = str(config.get("VAPID_SUBJECT") or "")
+    return configured or f"mailto:{config['MAIL_DEFAULT_SENDER_ADDRESS']}"
+
+
+def _parse(data: Any) -> tuple[str, str, str]:
+    """The browser's PushSubscription JSON: endpoint and its two keys, checked."""
+    if not isinstance(data, dict):
+        raise UserError("This browser sent no push subscription.")
+    endpoint = data.get("endpoint")
+    keys = data.get("keys")
+    if not isinstance(endpoint, str) or not isinstance(keys, dict):
+        raise UserError("This browser sent no push subscription.")
+    p256dh, auth = keys.get("p256dh"), keys.get("auth")
+    if not _is_b64url(p256dh, 80, 100) or not _is_b64url(auth, 16, 30):
+        raise UserError("This browser's push keys are not valid.")
+    _check_endpoint(endpoint)
+    return endpoint, str(p256dh), str(auth)
+
+
+def _is_b64url(value: Any, low: int, high: int) -> bool:
+    if not isinstance(value, str) or not low <= len(value) <= high:
+        return False
+    try:
+        base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+    except ValueError:
+        return False
+    return all(c.isalnum() or c in "-_=" for c in value)
+
+
+def _check_endpoint(endpoint: str) -> None:
+    """Only https push services on public names; the server POSTs to this URL, so it must not
+    reach into the deployment's own network. Tests allow their loopback push service."""
+    if len(endpoint) > 1000:
+        raise UserError("This push service address is too long.")
+    parts = urlsplit(endpoint)
+    host = parts.hostname or ""
+    if current_app.config.get("PUSH_ALLOW_LOOPBACK_HTTP") and parts.scheme == "http":
+        if host == "127.0.0.1":
+            return
+    if parts.scheme != "https" or not host or parts.username or parts.password:
+        raise UserError("Push notifications need a secure (https) push service.")
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        if host == "localhost" or host.endswith((".localhost", ".local", ".internal")):
+            raise UserError("This push service address is not allowed.") from None
+        return
+    if not address.is_global:
+        raise UserError("This push service address is not allowed.")
