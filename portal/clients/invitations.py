@@ -185,6 +185,7 @@ def send_invitation(
         personal_message=invitation.personal_message,
         invited_by=invited_by,
         expiry_days=tenant.invite_expiry_days,
+        reminder=invitation.send_count > 1,  # a resend uses the firm's reminder wording
     )
     return invitation
 

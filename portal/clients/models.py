@@ -135,6 +135,8 @@ class Invitation(TenantOwned, Model):
     send_count: Mapped[int] = mapped_column(default=0)
     invited_by_staff_id: Mapped[int | None]
     invited_by: Mapped[str] = mapped_column(String(200), default="")
+    # Set when a client invited this teammate from the portal (portal/web/teammates.py).
+    invited_by_contact_id: Mapped[int | None]
     personal_message: Mapped[str] = mapped_column(Text, default="")
     accepted_at: Mapped[datetime | None]
     cancelled_at: Mapped[datetime | None]
@@ -180,6 +182,7 @@ class BulkInvite(TenantOwned, Model):
 
 
 class ImportStatus(enum.StrEnum):
+    DRAFT = "draft"  # uploaded, being mapped and previewed
     CHECKING = "checking"
     SAVING = "saving"
     DONE = "done"
@@ -204,7 +207,7 @@ class ClientImport(TenantOwned, Model):
     update_existing: Mapped[bool] = mapped_column(default=False)
     invite: Mapped[bool] = mapped_column(default=False)
     staff_id: Mapped[int | None]
-    status: Mapped[str] = mapped_column(String(16), default=ImportStatus.CHECKING)
+    status: Mapped[str] = mapped_column(String(16), default=ImportStatus.DRAFT)
     total: Mapped[int] = mapped_column(default=0)
     processed: Mapped[int] = mapped_column(default=0)
     created: Mapped[int] = mapped_column(default=0)

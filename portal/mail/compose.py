@@ -13,6 +13,7 @@ from portal.core.database import after_commit
 from portal.core.extensions import db
 from portal.mail.delivery import enqueue_delivery
 from portal.mail.models import OutboxMessage
+from portal.mail.templates import rendered_override
 from portal.maildomains.sending import sender_for
 from tenants.snapshot import TenantSnapshot
 
@@ -30,7 +31,13 @@ def queue_email(tenant: TenantSnapshot, to: str, kind: str, **context: Any) -> O
     portal_name = tenant.portal_name or tenant.name
     context = {"tenant": tenant, "portal_name": portal_name, **context}
     theme = tenant.theme
-    subject = render_template(f"@{theme}/email/{kind}.subject.txt", **context)
+    custom = rendered_override(tenant, kind, context)  # the firm's own wording, if edited
+    if custom is not None:
+        subject, text_body, html_body = custom.subject, custom.text, custom.html
+    else:
+        subject = render_template(f"@{theme}/email/{kind}.subject.txt", **context)
+        text_body = render_template(f"@{theme}/email/{kind}.txt", **context)
+        html_body = render_template(f"@{theme}/email/{kind}.html", **context)
     sender = sender_for(tenant.id, portal_name, header_safe)  # the firm's domain once verified
     message = OutboxMessage(
         tenant_id=tenant.id,
@@ -39,8 +46,8 @@ def queue_email(tenant: TenantSnapshot, to: str, kind: str, **context: Any) -> O
         from_address=sender.from_address,
         reply_to=header_safe(sender.reply_to) if sender.reply_to else None,
         subject=header_safe(subject)[:300],
-        text_body=render_template(f"@{theme}/email/{kind}.txt", **context),
-        html_body=render_template(f"@{theme}/email/{kind}.html", **context),
+        text_body=text_body,
+        html_body=html_body,
         message_id=f"<{uuid.uuid4().hex}@{sender.message_id_domain}>",
     )
     db.session.add(message)

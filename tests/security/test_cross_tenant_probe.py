@@ -42,6 +42,7 @@ from portal.clients.models import (
     Contact,
     PasswordReset,
 )
+from portal.clients.teammates import TeammateRequest
 from portal.core.database import utcnow
 from portal.core.extensions import db
 from portal.core.storage import storage
@@ -84,6 +85,8 @@ STRING_VARIABLES = {
     "action": ["resend", "cancel", "garbage"],
     "theme": ["default", "harbor", "garbage", ".."],
     "filename": ["portal.css", "admin.css", "garbage.js", "../../../pyproject.toml", "%2e%2e/x"],
+    "key": ["invitation", "welcome", "garbage"],  # email templates
+    "decision": ["approve", "decline", "garbage"],  # teammate requests
 }
 # Form fields that carry ids: every POST sends B's ids in all of them.
 ID_FIELDS = {
@@ -134,6 +137,16 @@ def _objects(tenant_id: int, account_id: int, title: str) -> dict[str, Any]:
     return {"link_id": link.id, "bulk_id": run.id}
 
 
+def _teammate_request(tenant_id: int, account_id: int, contact_id: int, email: str) -> int:
+    """A client's request to invite a teammate, waiting for the firm's approval."""
+    row = TeammateRequest(
+        tenant_id=tenant_id, account_id=account_id, requested_by_contact_id=contact_id, email=email
+    )
+    db.session.add(row)
+    db.session.flush()
+    return row.id
+
+
 def _add_client(tenant_id: int, account: str, email: str, name: str) -> tuple[int, int]:
     """An account with one contact who has portal access and an open invitation."""
     client_account = directory.create_account(tenant_id, account, "household")
@@ -157,6 +170,9 @@ def world(app: Flask, make_tenant, make_staff, tenant, staff, client_for) -> dic
         "contact_id": a1_contact,
         "domain_id": a_domain.id,
         "message_id": db.session.scalar(select(OutboxMessage.id).limit(1)),
+        "teammate_request_id": _teammate_request(
+            tenant.id, a1_account, a1_contact, "mate@alpha.example"
+        ),
         **a_objects,
     }
     a2_ids = {"account_id": a2_account, "contact_id": a2_contact}
@@ -205,6 +221,9 @@ def world(app: Flask, make_tenant, make_staff, tenant, staff, client_for) -> dic
         "domain_id": b_domain.id,
         "message_id": db.session.scalar(
             select(OutboxMessage.id).where(OutboxMessage.tenant_id == bravo.id).limit(1)
+        ),
+        "teammate_request_id": _teammate_request(
+            bravo.id, b_account, b_contact, "mate@bravo-secret.example"
         ),
         **b_objects,
     }
