@@ -10,8 +10,27 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask
 
-from admin import cli
-from admin.views import branding, clients, domains, firm, mail_domains, modules, operator, settings
+from admin import audit_trail, cli, nav
+from admin.views import (
+    audit,
+    branding,
+    clients,
+    documents,
+    domains,
+    email_templates,
+    firm,
+    inbox,
+    mail_domains,
+    modules,
+    operator,
+    preview,
+    records,
+    requests,
+    settings,
+    share,
+    staff_password,
+    team,
+)
 
 assets = Blueprint(
     "admin",
@@ -31,11 +50,23 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     mail_domains.bp,
     branding.bp,
     modules.bp,
+    inbox.bp,
+    requests.bp,
+    team.bp,
+    staff_password.bp,
+    audit.bp,
+    documents.bp,
+    email_templates.bp,
+    share.bp,
+    preview.bp,
+    records.bp,
 )
 
 
 def init_app(app: Flask) -> None:
     for bp in BLUEPRINTS:
         app.register_blueprint(bp)
+    nav.init_app(app)
+    audit_trail.init_app(app)
     for command in cli.COMMANDS:
         app.cli.add_command(command)

@@ -5,7 +5,18 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, EmailField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3, newer than types-WTForms
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, Regexp
 
@@ -149,4 +160,40 @@ class LinkForm(FlaskForm):
             SelectChoice(LinkMode.TAB, "In a new tab"),
             SelectChoice(LinkMode.EMBED, "Inside the portal (embedded)"),
         ],
+    )
+
+
+class DocumentItemForm(Form):
+    """One document of a request form (several per form); empty rows are skipped."""
+
+    title = StringField("Document", validators=[Length(max=200)])
+    notes = TextAreaField("Notes for the client", validators=[Length(max=5000)])
+    due_date = DateField("Due date", validators=[Optional()])
+
+
+class DocumentRequestForm(FlaskForm):
+    account_id = SelectField("Client account", coerce=int, validate_choice=True)
+    items = FieldList(FormField(DocumentItemForm), min_entries=3, max_entries=10)
+
+
+class DocumentReviewForm(FlaskForm):
+    comment = TextAreaField("Comment for the client", validators=[Length(max=2000)])
+
+
+class ShareFileForm(FlaskForm):
+    file_id = IntegerField("File", validators=[InputRequired()])
+    contact_id = IntegerField("Contact", validators=[InputRequired()])
+
+
+class DocumentSettingsForm(FlaskForm):
+    document_reminder_days = IntegerField(
+        "Remind clients this many days before a document is due",
+        validators=[InputRequired(), NumberRange(1, 30)],
+    )
+    action_links_enabled = BooleanField(
+        "Let clients act from an email without signing in (upload a requested document, "
+        "view a shared file)"
+    )
+    action_link_days = IntegerField(
+        "Those links expire after (days)", validators=[InputRequired(), NumberRange(1, 30)]
     )

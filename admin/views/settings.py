@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from admin.access import settings_permission_required
-from admin.forms import PortalSettingsForm, SelectChoice, SettingsInviteForm
+from admin.forms import DocumentSettingsForm, PortalSettingsForm, SelectChoice, SettingsInviteForm
 from portal.clients import directory
 from portal.clients.invitations import SendLimitReached, send_invitation
 from portal.clients.models import ClientAccount, Contact
@@ -95,3 +95,19 @@ def portal_settings() -> ResponseReturnValue:
         flash("Portal settings saved.")
         return redirect(url_for("admin_settings.portal_settings"))
     return render_template("admin/settings/portal.html", form=form), form_status(form)
+
+
+@bp.route("/documents", methods=["GET", "POST"])
+@settings_permission_required
+def document_settings() -> ResponseReturnValue:
+    """Document request reminders and the no-login action links of emails."""
+    tenant = tenant_row(current_tenant)
+    form = DocumentSettingsForm(obj=tenant)
+    if form.validate_on_submit():
+        tenant.document_reminder_days = form.document_reminder_days.data or 3
+        tenant.action_links_enabled = bool(form.action_links_enabled.data)
+        tenant.action_link_days = form.action_link_days.data or 7
+        db.session.commit()
+        flash("Document settings saved.")
+        return redirect(url_for("admin_settings.document_settings"))
+    return render_template("admin/settings/documents.html", form=form), form_status(form)

@@ -6,12 +6,29 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, g
 
-from portal.web import access, branding, error_pages, health, home, modules, signup
+from portal.web import (
+    access,
+    actions,
+    branding,
+    documents,
+    error_pages,
+    health,
+    home,
+    modules,
+    notifications,
+    previewing,
+    signup,
+    teammates,
+)
 
 BLUEPRINTS: tuple[Blueprint, ...] = (home.bp, access.bp, signup.bp, health.bp)
+BLUEPRINTS += (teammates.bp,)
+BLUEPRINTS += (documents.bp, actions.bp)
+BLUEPRINTS += (notifications.bp,)
 
 
 def init_app(app: Flask) -> None:
+    previewing.init_app(app)  # first: a preview decides who the signed-in user is
     for bp in BLUEPRINTS:
         app.register_blueprint(bp)
     branding.init_app(app)

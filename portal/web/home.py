@@ -9,6 +9,11 @@ from flask_login import current_user
 from portal.auth.principals import PrincipalKind
 from portal.core.database import utcnow
 from portal.core.extensions import db
+from portal.core.waiting import WaitingItem
+from portal.documents.service import items_for_client as document_items
+from portal.messaging.waiting import items_for_client as message_items
+from portal.messaging.welcome import deliver_welcome
+from portal.modules.service import is_enabled
 from portal.web.session import client_required
 from tenants.context import current_tenant
 from themes.loader import render_themed
@@ -41,6 +46,10 @@ def home() -> str:
     """The signed-in client's start page; the firm's welcome message shows on the first visit."""
     contact = current_user._get_current_object()
     show_welcome = contact.welcomed_at is None
+    if show_welcome and is_enabled(current_tenant.id, "messages"):
+        show_welcome = False  # it arrives as the first message of a "Welcome" thread instead
+        deliver_welcome(current_tenant, contact.id, g.account.id)
+        db.session.commit()
     if show_welcome:
         contact.welcomed_at = utcnow()
         db.session.commit()
@@ -48,9 +57,20 @@ def home() -> str:
         current_tenant.theme,
         "portal/home.html",
         show_welcome=show_welcome,
+        can_request=is_enabled(current_tenant.id, "requests"),
+        waiting=waiting_items(contact.id),
         accounts=g.accounts,
         account=g.account,
     )
+
+
+def waiting_items(contact_id: int) -> list[WaitingItem]:
+    """"Waiting for you": what every module wants from the client in this account, dated
+    items first by due date, then the newest."""
+    items = document_items(current_tenant, g.account.id, contact_id)
+    items += message_items(current_tenant, g.account.id, contact_id)
+    newest_first = sorted(items, key=lambda item: item.since, reverse=True)
+    return sorted(newest_first, key=lambda item: (item.due is None, item.due or item.since))
 
 
 @bp.get("/robots.txt")
