@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask
 
-from portal.web.modules import links, placeholders
+from portal.messaging.text import message_html
+from portal.web.modules import links, messages, placeholders, requests
 from portal.web.modules.nav import nav_items
 
 BLUEPRINTS: tuple[Blueprint, ...] = (
-    placeholders.messages,
-    placeholders.requests,
+    messages.bp,
+    requests.bp,
     placeholders.files,
     placeholders.invoices,
     placeholders.help,
@@ -21,3 +22,4 @@ def init_app(app: Flask) -> None:
     for bp in BLUEPRINTS:
         app.register_blueprint(bp)
     app.jinja_env.globals["portal_nav"] = nav_items
+    app.jinja_env.filters["message_text"] = message_html

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import request, url_for
+from flask import g, request, url_for
+from flask_login import current_user
 
+from portal.messaging.threads import unread_for_client
 from portal.modules.models import LinkMode
 from portal.modules.service import links_of, tenant_modules
 
@@ -18,6 +20,7 @@ class NavItem:
     url: str
     external: bool = False
     current: bool = False
+    badge: int = 0  # unread conversations on Messages
 
 
 def nav_items(tenant_id: int) -> list[NavItem]:
@@ -40,6 +43,15 @@ def nav_items(tenant_id: int) -> list[NavItem]:
                 module.icon,
                 url_for(module.spec.endpoint),
                 current=current == module.key,
+                badge=_badge(tenant_id, module.key),
             )
         )
     return items
+
+
+def _badge(tenant_id: int, key: str) -> int:
+    """The signed-in client's unread conversations in their current account (one query)."""
+    account = g.get("account")
+    if key != "messages" or account is None or getattr(current_user, "kind", None) != "client":
+        return 0
+    return unread_for_client(tenant_id, account.id, current_user.id)

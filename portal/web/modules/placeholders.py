@@ -20,8 +20,6 @@ def _placeholder(key: str) -> Blueprint:
     return bp
 
 
-messages = _placeholder("messages")
-requests = _placeholder("requests")
 files = _placeholder("files")
 invoices = _placeholder("invoices")
 help = _placeholder("help")
