@@ -168,6 +168,12 @@ def has_login(tenant_id: int, contact_id: int) -> bool:
                     AccountContact.tenant_id == tenant_id,
                     AccountContact.contact_id == contact_id,
                     AccountContact.login_enabled.is_(True),
+                    # An archived account's portal is closed (portal.clients.records).
+                    exists().where(
+                        ClientAccount.tenant_id == tenant_id,
+                        ClientAccount.id == AccountContact.account_id,
+                        ClientAccount.archived_at.is_(None),
+                    ),
                 )
             )
         )
@@ -190,6 +196,7 @@ def accessible_accounts(tenant_id: int, contact_id: int) -> list[ClientAccount]:
                 ClientAccount.tenant_id == tenant_id,
                 AccountContact.contact_id == contact_id,
                 AccountContact.login_enabled.is_(True),
+                ClientAccount.archived_at.is_(None),  # archived: portal closed
             )
             .order_by(ClientAccount.name, ClientAccount.id)
         )
@@ -240,9 +247,16 @@ def account_contacts(tenant_id: int, account_id: int) -> list[ContactRow]:
 
 
 def account_query(
-    tenant_id: int, *, search: str = "", status: str = "", last_login: str = ""
+    tenant_id: int,
+    *,
+    search: str = "",
+    status: str = "",
+    last_login: str = "",
+    archived: str = "",
 ) -> Select:
-    """Accounts matching the staff's filters, with login and last-login aggregates."""
+    """Accounts matching the staff's filters, with login and last-login aggregates.
+
+    Archived accounts are left out unless `archived` is "only" (or "all")."""
     login_any = func.max(func.coalesce(AccountContact.login_enabled, False).cast(db.Integer))
     latest_login = func.max(Contact.last_login_at)
     query = (
@@ -291,6 +305,10 @@ def account_query(
         query = query.where(
             or_(func.lower(ClientAccount.name).like(pattern), ClientAccount.id.in_(matching))
         )
+    if archived == "only":
+        query = query.where(ClientAccount.archived_at.is_not(None))
+    elif archived != "all":
+        query = query.where(ClientAccount.archived_at.is_(None))
     if status == "active":
         query = query.having(login_any == 1)
     elif status == "offline":
