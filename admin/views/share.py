@@ -34,7 +34,7 @@ from portal.clients.invitations import (
 from portal.clients.models import ClientAccount, Contact
 from portal.core.errors import UserError, form_status
 from portal.core.extensions import db
-from portal.core.pagination import page_number, paginate
+from portal.core.pagination import PER_PAGE, Page, page_number
 from portal.mail.templates import SAMPLE, Rendered, preview_email
 from tenants.context import current_tenant
 from tenants.resolution import tenant_row
@@ -219,7 +219,10 @@ def teammate_requests() -> ResponseReturnValue:
     status = request.args.get("status", teammates.TeammateStatus.PENDING)
     if status not in set(teammates.TeammateStatus):
         status = teammates.TeammateStatus.PENDING
-    page = paginate(teammates.requests_select(tenant, status), page_number(request.args))
+    number, per_page = page_number(request.args), PER_PAGE
+    query = teammates.requests_select(tenant, status).limit(per_page + 1)
+    rows = list(db.session.scalars(query.offset((number - 1) * per_page)))
+    page = Page(rows[:per_page], number, per_page, len(rows) > per_page)
     return render_template(
         "admin/share/teammates.html",
         form=form,

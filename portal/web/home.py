@@ -45,7 +45,8 @@ def staff_home() -> str:
 def home() -> str:
     """The signed-in client's start page; the firm's welcome message shows on the first visit."""
     contact = current_user._get_current_object()
-    show_welcome = contact.welcomed_at is None
+    # A staff preview (portal/web/previewing.py) writes nothing: no welcome is used up.
+    show_welcome = contact.welcomed_at is None and g.get("preview") is None
     if show_welcome and is_enabled(current_tenant.id, "messages"):
         show_welcome = False  # it arrives as the first message of a "Welcome" thread instead
         deliver_welcome(current_tenant, contact.id, g.account.id)
