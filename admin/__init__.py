@@ -18,10 +18,12 @@ from admin.views import (
     documents,
     domains,
     email_templates,
+    files,
     firm,
     inbox,
     mail_domains,
     modules,
+    notifications,
     operator,
     preview,
     records,
@@ -31,6 +33,7 @@ from admin.views import (
     staff_password,
     team,
 )
+from portal.files.uploads import raise_body_limit
 
 assets = Blueprint(
     "admin",
@@ -60,12 +63,15 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     share.bp,
     preview.bp,
     records.bp,
+    files.bp,
+    notifications.bp,
 )
 
 
 def init_app(app: Flask) -> None:
     for bp in BLUEPRINTS:
         app.register_blueprint(bp)
+    app.url_value_preprocessor(raise_body_limit)  # before CSRF reads an upload's body
     nav.init_app(app)
     audit_trail.init_app(app)
     for command in cli.COMMANDS:

@@ -6,7 +6,8 @@ from __future__ import annotations
 import hashlib
 import tempfile
 import uuid
-from typing import IO
+from collections.abc import Callable
+from typing import IO, Any, TypeVar
 
 from flask import current_app, request
 from sqlalchemy import func, select
@@ -24,13 +25,33 @@ from portal.files.names import clean_name, extension_of, numbered
 from tenants.scoping import get_owned, owned
 from tenants.snapshot import TenantSnapshot
 
-BODY_ALLOWANCE = 1024 * 1024  # form fields and multipart framing around the file
+BODY_ALLOWANCE = 1024 * 1024  # form fields and multipart framing around the files
+FILES_PER_POST = 5  # the plain (no JavaScript) form may carry several files at once
+LARGE_BODY = "accepts_uploads"
+V = TypeVar("V", bound=Callable[..., Any])
 
 
 def allow_large_body() -> None:
-    """Raise this request's body limit to the platform's per-file maximum (the app-wide
-    MAX_CONTENT_LENGTH is sized for forms); call before the form is read."""
-    request.max_content_length = current_app.config["MAX_UPLOAD_BYTES"] + BODY_ALLOWANCE
+    """Raise this request's body limit to what a few files at the platform's per-file maximum
+    need (the app-wide MAX_CONTENT_LENGTH is sized for forms). It must run before anything
+    reads the form, and the CSRF check reads it in `before_request`: mark views with
+    `@large_body` instead, and the hook below calls this in time."""
+    limit = current_app.config["MAX_UPLOAD_BYTES"]
+    request.max_content_length = FILES_PER_POST * limit + BODY_ALLOWANCE
+
+
+def large_body(view: V) -> V:
+    """Mark a view (innermost decorator) whose POST carries uploads."""
+    setattr(view, LARGE_BODY, True)
+    return view
+
+
+def raise_body_limit(endpoint: str | None, values: dict[str, Any] | None) -> None:
+    """A `url_value_preprocessor`: those run before every `before_request`, so the limit is
+    raised before the CSRF check parses the body."""
+    view = current_app.view_functions.get(endpoint or "")
+    if request.method == "POST" and getattr(view, LARGE_BODY, False):
+        allow_large_body()
 
 
 def upload_limit(tenant: TenantSnapshot) -> int:
@@ -197,3 +218,44 @@ def _uploader_name(tenant: TenantSnapshot, kind: str, ident: int) -> str:
     if person is None:
         return ""
     return person.display_name if isinstance(person, Contact) else person.name or person.email
+
+
+def accept_many(
+    tenant: TenantSnapshot,
+    account_id: int,
+    uploads: list[FileStorage],
+    *,
+    uploader_kind: str,
+    uploader_id: int,
+    folder_id: int | None = None,
+) -> tuple[list[ClientFile], list[str]]:
+    """Each file on its own: the good ones are stored, each refusal is one sentence naming the
+    file. The caller commits."""
+    stored: list[ClientFile] = []
+    refused: list[str] = []
+    for upload in uploads:
+        if not upload.filename:
+            continue
+        try:
+            stored.append(
+                accept_upload(
+                    tenant,
+                    account_id,
+                    upload,
+                    uploader_kind=uploader_kind,
+                    uploader_id=uploader_id,
+                    folder_id=folder_id,
+                )
+            )
+        except UserError as error:
+            refused.append(f"{_label(upload.filename)}: {error.message}")
+    if not stored and not refused:
+        refused.append("Choose at least one file to upload.")
+    return stored, refused
+
+
+def _label(raw: str) -> str:
+    try:
+        return clean_name(raw)
+    except UserError:
+        return "A file"

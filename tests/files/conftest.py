@@ -45,3 +45,63 @@ def account(make_account: Callable[..., ClientAccount], tenant: Any) -> ClientAc
 
 def upload(data: bytes, name: str, content_type: str = "application/octet-stream") -> FileStorage:
     return FileStorage(io.BytesIO(data), filename=name, content_type=content_type)
+
+
+PASSWORD = "maple kettle horizon 58"
+
+
+@pytest.fixture
+def make_client(client_for: Any, tenant: Any) -> Callable[..., Any]:
+    """A contact with portal access to `account`, signed in; returns their HostClient."""
+    from portal.auth.passwords import hash_password
+    from portal.clients.models import AccountContact, Contact
+    from portal.core.database import utcnow
+    from tests.fixtures.people import tenant_host
+
+    def make(account: ClientAccount, email: str = "carol@birch.example") -> Any:
+        contact = Contact(
+            tenant_id=tenant.id,
+            email=email,
+            name="Carol Birch",
+            password_hash=hash_password(PASSWORD),
+            activated_at=utcnow(),
+        )
+        db.session.add(contact)
+        db.session.flush()
+        db.session.add(
+            AccountContact(
+                tenant_id=tenant.id,
+                account_id=account.id,
+                contact_id=contact.id,
+                login_enabled=True,
+            )
+        )
+        db.session.commit()
+        who = client_for(tenant_host(tenant))
+        response = who.submit("/sign-in", {"email": email, "password": PASSWORD})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return who
+
+    return make
+
+
+@pytest.fixture
+def client(make_client: Callable[..., Any], account: ClientAccount) -> Any:
+    return make_client(account)
+
+
+def post_files(
+    who: Any,
+    page: str,
+    action: str,
+    files: list[tuple[bytes, str]],
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> Any:
+    """Open `page` for its CSRF token and post `files` to `action` as the upload form does."""
+    from tests.fixtures.tenants import csrf_from
+
+    token = csrf_from(who.get(page).get_data(as_text=True))
+    data: dict[str, Any] = {"csrf_token": token, **extra}
+    data["files"] = [(io.BytesIO(content), name) for content, name in files]
+    return who.post(action, data=data, content_type="multipart/form-data", headers=headers or {})

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask
 
+from portal.files.uploads import raise_body_limit
 from portal.messaging.text import message_html
-from portal.web.modules import links, messages, placeholders, requests
+from portal.web.modules import files, links, messages, placeholders, requests
 from portal.web.modules.nav import nav_items
 
 BLUEPRINTS: tuple[Blueprint, ...] = (
     messages.bp,
     requests.bp,
-    placeholders.files,
+    files.bp,
     placeholders.invoices,
     placeholders.help,
     links.bp,
@@ -22,4 +23,5 @@ def init_app(app: Flask) -> None:
     for bp in BLUEPRINTS:
         app.register_blueprint(bp)
     app.jinja_env.globals["portal_nav"] = nav_items
+    app.url_value_preprocessor(raise_body_limit)  # before CSRF reads an upload's body
     app.jinja_env.filters["message_text"] = message_html

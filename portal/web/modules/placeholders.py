@@ -20,6 +20,5 @@ def _placeholder(key: str) -> Blueprint:
     return bp
 
 
-files = _placeholder("files")
 invoices = _placeholder("invoices")
 help = _placeholder("help")
