@@ -51,8 +51,10 @@ from portal.modules.models import LinkMode, ModuleLink
 from portal.signup.models import SignupCode
 from tenants.resolution import forget_tenants, snapshot_by_id
 from tenants.webdomains.service import claim_domain
+from tests.documents.probe_data import document_objects
 from tests.fixtures.people import sign_in_staff, tenant_host
 from tests.fixtures.tenants import HostClient, csrf_from
+from tests.notifications.probe_data import notification_objects
 from tests.security.test_headers_everywhere import header_problems
 
 # --- what the probe may meet ----------------------------------------------------------------
@@ -96,6 +98,7 @@ ID_FIELDS = {
     "contact_ids": "contact_id",
     "domain_id": "domain_id",
     "link_id": "link_id",
+    "file_id": "upload_id",  # share-file (B ids; files may map it to their own file ids)
 }
 
 # Tenant B's distinctive data: none of it may appear in any answer to tenant A's people.
@@ -164,6 +167,8 @@ def world(app: Flask, make_tenant, make_staff, tenant, staff, client_for) -> dic
     a1_invite = send_invitation(a, db.session.get(Contact, a1_contact), invited_by="probe")
     a_objects = _objects(tenant.id, a1_account, "Acme Ledger")
     a_domain = claim_domain(tenant.id, "portal.acme-probe.example")
+    a_documents, _ = document_objects(tenant.id, a1_account, "ann@alpha.example", staff.id, "Acme")
+    a2_documents, _ = document_objects(tenant.id, a2_account, A2_EMAIL, staff.id, A2_ACCOUNT)
     db.session.flush()
     a_ids = {
         "account_id": a1_account,
@@ -174,8 +179,11 @@ def world(app: Flask, make_tenant, make_staff, tenant, staff, client_for) -> dic
             tenant.id, a1_account, a1_contact, "mate@alpha.example"
         ),
         **a_objects,
+        **a_documents,
+        **notification_objects(tenant.id, staff.id, "Acme"),
     }
     a2_ids = {"account_id": a2_account, "contact_id": a2_contact}
+    a2_ids["document_request_id"] = a2_documents["document_request_id"]
     a1_token = invitation_token(a1_invite)
     db.session.commit()
 
@@ -187,6 +195,9 @@ def world(app: Flask, make_tenant, make_staff, tenant, staff, client_for) -> dic
     b_invite = send_invitation(b, contact, invited_by=B_STAFF)
     b_objects = _objects(bravo.id, b_account, B_LINK)
     b_domain = claim_domain(bravo.id, B_DOMAIN)
+    b_documents, b_action_token = document_objects(
+        bravo.id, b_account, B_EMAIL, b_staff.id, "bravo-secret"
+    )
     reset_raw, reset_hash = new_token()
     db.session.add(
         PasswordReset(
@@ -226,9 +237,12 @@ def world(app: Flask, make_tenant, make_staff, tenant, staff, client_for) -> dic
             bravo.id, b_account, b_contact, "mate@bravo-secret.example"
         ),
         **b_objects,
+        **b_documents,
+        **notification_objects(bravo.id, b_staff.id, B_ACCOUNT),
     }
     b_strings = {
         "token": [
+            b_action_token,
             invitation_token(b_invite),
             reset_raw,
             signup_raw,
