@@ -8,6 +8,7 @@ pytest_plugins = [
     "tests.fixtures.faults",
     "tests.fixtures.tenants",
     "tests.fixtures.people",
+    "tests.fixtures.push",
 ]
 
 

@@ -1,0 +1,155 @@
+"""The client's notification centre, notification preferences, push devices, and the
+portal's web app manifest and service worker."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, abort, flash, g, jsonify, redirect, request, send_file, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from portal.auth.principals import PrincipalKind
+from portal.core.errors import UserError, form_status
+from portal.core.extensions import db
+from portal.core.pagination import page_number
+from portal.notifications import centre, push
+from portal.notifications.forms import chosen_modes, field_name, preferences_form
+from portal.notifications.manifest import icon_svg, manifest
+from portal.notifications.preferences import preferences, save_preferences
+from portal.notifications.service import KINDS, Recipient, unread_count
+from portal.web.session import client_required
+from tenants.context import current_tenant
+from themes.loader import render_themed
+
+bp = Blueprint("notifications", __name__)
+
+SERVICE_WORKER = Path(__file__).resolve().parents[2] / "themes/default/static/service-worker.js"
+
+
+def _me() -> Recipient:
+    return Recipient(PrincipalKind.CLIENT.value, current_user.id)
+
+
+@bp.app_template_global()
+def client_notification_count() -> int:
+    """The bell's badge in the portal header: one query, only on pages that show the bell."""
+    if g.get("tenant") is None or getattr(current_user, "kind", None) != PrincipalKind.CLIENT:
+        return 0
+    return unread_count(current_tenant, _me())
+
+
+@bp.get("/notifications")
+@client_required
+def index() -> str:
+    page = centre.page_of(current_tenant, _me(), page_number(request.args))
+    return render_themed(
+        current_tenant.theme,
+        "portal/notifications/index.html",
+        page=page,
+        kinds=KINDS,
+        vapid_key=push.vapid_keys().public_key,
+        devices=push.device_count(current_tenant, _me()),
+    )
+
+
+@bp.post("/notifications/<int:notification_id>/open")
+@client_required
+def open_one(notification_id: int) -> ResponseReturnValue:
+    row = centre.find(current_tenant, _me(), notification_id) or abort(404)
+    centre.mark_read(row)
+    path = row.path
+    db.session.commit()
+    return redirect(path, 303)
+
+
+@bp.post("/notifications/<int:notification_id>/read")
+@client_required
+def read_one(notification_id: int) -> ResponseReturnValue:
+    row = centre.find(current_tenant, _me(), notification_id) or abort(404)
+    centre.mark_read(row)
+    db.session.commit()
+    return redirect(url_for("notifications.index"), 303)
+
+
+@bp.post("/notifications/read-all")
+@client_required
+def read_all() -> ResponseReturnValue:
+    count = centre.mark_all_read(current_tenant, _me())
+    db.session.commit()
+    flash(f"Marked {count} notification{'s' if count != 1 else ''} as read.")
+    return redirect(url_for("notifications.index"), 303)
+
+
+@bp.route("/notifications/preferences", methods=["GET", "POST"])
+@client_required
+def preferences_page() -> ResponseReturnValue:
+    form = preferences_form(preferences(current_tenant, _me()))
+    if form.validate_on_submit():
+        save_preferences(current_tenant, _me(), chosen_modes(form))
+        db.session.commit()
+        flash("Your notification choices are saved.")
+        return redirect(url_for("notifications.preferences_page"), 303)
+    return render_themed(
+        current_tenant.theme,
+        "portal/notifications/preferences.html",
+        form=form,
+        fields=[(form[field_name(kind)], label) for kind, label in KINDS.items()],
+    ), form_status(form)
+
+
+@bp.post("/notifications/devices")
+@client_required
+def add_device() -> ResponseReturnValue:
+    try:
+        push.subscribe(
+            current_tenant,
+            _me(),
+            request.get_json(silent=True),
+            origin=request.host_url.rstrip("/"),
+            user_agent=request.user_agent.string,
+        )
+    except UserError as error:
+        return jsonify(error=error.message), 422
+    db.session.commit()
+    return jsonify(ok=True, devices=push.device_count(current_tenant, _me()))
+
+
+@bp.post("/notifications/devices/remove")
+@client_required
+def remove_device() -> ResponseReturnValue:
+    data = request.get_json(silent=True) or {}
+    endpoint = data.get("endpoint") if isinstance(data, dict) else None
+    if isinstance(endpoint, str):
+        push.unsubscribe(current_tenant, _me(), endpoint)
+        db.session.commit()
+    return jsonify(ok=True)
+
+
+@bp.get("/manifest.webmanifest")
+def portal_manifest() -> ResponseReturnValue:
+    if g.get("tenant") is None:
+        abort(404)
+    body = manifest(current_tenant, staff=False, icon_url=url_for("notifications.app_icon"))
+    response = jsonify(body)
+    response.mimetype = "application/manifest+json"
+    return response
+
+
+@bp.get("/app-icon.svg")
+def app_icon() -> ResponseReturnValue:
+    if g.get("tenant") is None:
+        abort(404)
+    return icon_svg(current_tenant), 200, {"Content-Type": "image/svg+xml"}
+
+
+@bp.get("/service-worker.js")
+def service_worker() -> ResponseReturnValue:
+    """One worker for the portal (scope /) and the dashboard (scope /admin/); never cached, so
+    a new version reaches every browser at once. It caches nothing itself."""
+    if g.get("tenant") is None:
+        abort(404)
+    response = send_file(SERVICE_WORKER, mimetype="text/javascript", max_age=0)
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["Service-Worker-Allowed"] = "/"
+    return response

@@ -1,0 +1,120 @@
+"""Web Push: a device subscribes through the page's endpoint, a notification reaches the
+loopback push service encrypted for that device only, and a gone device is forgotten."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from portal.core.errors import UserError
+from portal.core.extensions import db
+from portal.notifications.models import PushSubscription
+from portal.notifications.push import subscribe, vapid_keys
+from portal.notifications.service import Recipient
+from tenants.resolution import snapshot_by_id
+
+DATA_CSRF = re.compile(r'data-csrf="([^"]+)"')
+
+
+def add_device(client, subscription, page="/notifications", action="/notifications/devices"):  # type: ignore[no-untyped-def]
+    html = client.get(page).get_data(as_text=True)
+    token = DATA_CSRF.search(html).group(1)
+    return client.post(action, json=subscription, headers={"X-CSRFToken": token})
+
+
+def test_client_device_receives_the_decrypted_push(app, tenant, portal_client, push_service, send):
+    subscription = push_service.subscription()
+    response = add_device(portal_client, subscription)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.get_json() == {"ok": True, "devices": 1}
+    assert "Turned on for 1 device" in portal_client.get("/notifications").get_data(as_text=True)
+
+    send(
+        [Recipient("client", portal_client.contact_id)],
+        kind="request.status",
+        title="Your request is in progress",
+        body="We started on your 2025 return.",
+        path="/requests/4",
+        group_key="request:4",
+    )
+    [delivery] = push_service.wait_for(1)
+    assert delivery.payload == {
+        "title": "Your request is in progress",
+        "body": "We started on your 2025 return.",
+        "url": "/requests/4",
+        "tag": "request:4",
+    }
+    assert delivery.vapid_key == vapid_keys().public_key
+    assert delivery.subject.startswith("mailto:")
+    assert delivery.token in subscription["endpoint"]
+
+
+def test_a_gone_device_is_deleted(app, tenant, staff, push_service, send):
+    me = Recipient("staff", staff.id)
+    snapshot = snapshot_by_id(tenant.id)
+    alive, dead = push_service.subscription(), push_service.subscription()
+    for sub in (alive, dead):
+        subscribe(snapshot, me, sub, origin="https://acme.foyer.example", user_agent="test")
+    db.session.commit()
+    push_service.answer_gone(dead["endpoint"])
+    send([me])
+    [delivery] = push_service.wait_for(1)
+    assert delivery.token in alive["endpoint"]
+    db.session.expire_all()
+    left = db.session.scalars(select(PushSubscription.endpoint)).all()
+    assert left == [alive["endpoint"]]
+
+
+def test_no_push_when_the_preference_is_not_every_event(app, tenant, staff, push_service, send):
+    from portal.notifications.preferences import save_preferences
+
+    me = Recipient("staff", staff.id)
+    snapshot = snapshot_by_id(tenant.id)
+    subscribe(snapshot, me, push_service.subscription(), origin="", user_agent="")
+    save_preferences(snapshot, me, {"message.new": "digest"})
+    db.session.commit()
+    send([me])
+    send([me], kind="request.new", title="New request")
+    [delivery] = push_service.wait_for(1)
+    assert delivery.payload["title"] == "New request"
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "http://push.example/x",
+        "https://127.0.0.1/x",
+        "https://10.0.0.5/x",
+        "https://localhost/x",
+        "ftp://push.example/x",
+        "https://user:pw@push.example/x",
+    ],
+)
+def test_unsafe_endpoints_are_refused(app, make_app, tenant, staff, endpoint, push_service):
+    production = make_app(PUSH_ALLOW_LOOPBACK_HTTP=False)
+    subscription = {**push_service.subscription(), "endpoint": endpoint}
+    with production.app_context(), pytest.raises(UserError):
+        subscribe(
+            snapshot_by_id(tenant.id),
+            Recipient("staff", staff.id),
+            subscription,
+            origin="",
+            user_agent="",
+        )
+
+
+def test_bad_subscriptions_get_a_clear_error(app, tenant, portal_client):
+    response = add_device(portal_client, {"endpoint": "https://push.example/x", "keys": {}})
+    assert response.status_code == 422
+    assert response.get_json()["error"] == "This browser's push keys are not valid."
+    html = portal_client.get("/notifications").get_data(as_text=True)
+    token = DATA_CSRF.search(html).group(1)
+    assert portal_client.post("/notifications/devices", json={}).status_code == 400  # no CSRF
+    assert (
+        portal_client.post(
+            "/notifications/devices", data="x", headers={"X-CSRFToken": token}
+        ).status_code
+        == 422
+    )
