@@ -260,7 +260,8 @@ def renew_invitation(token: str) -> tuple[str, int]:
         title="Request received",
         message=(
             f"Thank you. If this invitation can be renewed, a fresh one is on its way or "
-            f"{current_tenant.name} will be in touch. Check your spam or junk folder too."
+            f"{current_tenant.portal_name or current_tenant.name} will be in touch. "
+            "Check your spam or junk folder too."
         ),
     )
 
