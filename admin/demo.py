@@ -12,6 +12,7 @@ from portal.auth.passwords import hash_password
 from portal.auth.staff import provision_tenant
 from portal.core.errors import UserError
 from portal.core.extensions import db
+from portal.documents.demo import seed_document_requests
 from tenants.models import Tenant
 from tenants.scoping import owned
 
@@ -34,6 +35,7 @@ def seed_demo() -> dict[str, str]:
     if operator is None:
         operator = Operator(email=operator_email, password_hash="")
         db.session.add(operator)
+    seed_document_requests(tenant.id, owner.id)
     credentials = {
         "operator_email": operator.email,
         "operator_password": _fresh_password(operator),
