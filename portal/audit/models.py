@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String
+from sqlalchemy import Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core.database import utcnow
@@ -21,6 +21,8 @@ class AuditEvent(TenantOwned, Model):
     """
 
     __tablename__ = "audit_events"
+    # The audit log page and the retention purge read a firm's events by time.
+    __table_args__ = (Index("ix_audit_events_tenant_at", "tenant_id", "at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -14,7 +14,7 @@ import json
 import logging
 import re
 
-from flask import has_request_context, request
+from flask import g, has_request_context, request
 from sqlalchemy import Select, insert
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -27,6 +27,8 @@ from tenants.snapshot import TenantSnapshot
 log = logging.getLogger("foyer.audit")
 _BARE = re.compile(r"[A-Za-z0-9_.:@/+-]+")
 DETAIL_LENGTH = 200
+# Set on `g` when a request recorded an event: admin.audit_trail then adds no generic one.
+RECORDED_FLAG = "audit_recorded"
 
 
 class Outcome(enum.StrEnum):
@@ -54,6 +56,8 @@ def record(
     tenant_id = tenant.id if isinstance(tenant, TenantSnapshot) else tenant
     if ip is None:
         ip = (request.remote_addr or "") if has_request_context() else ""
+    if has_request_context():
+        setattr(g, RECORDED_FLAG, True)
     detail = detail[:DETAIL_LENGTH]
     fields = {
         "event": event,

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from sqlalchemy import ForeignKeyConstraint, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.auth.principals import Principal, PrincipalKind
+from portal.auth.roles import Permission, StaffRole, role_allows, role_label
 from portal.core.database import utcnow
 from portal.core.extensions import Model
 from tenants.scoping import TenantOwned
@@ -27,12 +27,6 @@ class Operator(Principal, Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class StaffRole(enum.StrEnum):
-    OWNER = "owner"
-    ADMIN = "admin"
-    MEMBER = "member"
-
-
 class StaffMember(Principal, TenantOwned, Model):
     """A person working for one firm (tenant); signs in on that tenant's hosts under /admin."""
 
@@ -47,6 +41,8 @@ class StaffMember(Principal, TenantOwned, Model):
     role: Mapped[str] = mapped_column(String(16), default=StaffRole.MEMBER)
     password_hash: Mapped[str | None] = mapped_column(String(200))
     disabled_at: Mapped[datetime | None]
+    # Removed from the team: hidden from the team page, kept so the audit log can name them.
+    removed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     @property
@@ -57,9 +53,23 @@ class StaffMember(Principal, TenantOwned, Model):
     def can_sign_in(self) -> bool:
         return self.disabled_at is None and self.password_hash is not None
 
+    def can(self, permission: Permission) -> bool:
+        return role_allows(self.role, permission)
+
     @property
     def can_manage_settings(self) -> bool:
-        return self.role in (StaffRole.OWNER, StaffRole.ADMIN)
+        return self.can(Permission.MANAGE_SETTINGS)
+
+    @property
+    def role_label(self) -> str:
+        return role_label(self.role)
+
+    @property
+    def status(self) -> str:
+        """Active, Invited (no password set yet) or Deactivated, as the team page shows it."""
+        if self.disabled_at is not None:
+            return "Deactivated"
+        return "Invited" if self.password_hash is None else "Active"
 
     @property
     def display_name(self) -> str:
@@ -81,4 +91,23 @@ class StaffInvitation(TenantOwned, Model):
     expires_at: Mapped[datetime]
     accepted_at: Mapped[datetime | None]
     cancelled_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class StaffPasswordReset(TenantOwned, Model):
+    """A staff member's "forgot password" link: only its SHA-256 is kept; one hour, single use."""
+
+    __tablename__ = "staff_password_resets"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["tenant_id", "staff_id"], ["staff_members.tenant_id", "staff_members.id"]
+        ),
+        UniqueConstraint("tenant_id", "token_hash"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(index=True)
+    token_hash: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
