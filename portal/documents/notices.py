@@ -24,6 +24,7 @@ from tenants.snapshot import TenantSnapshot
 REQUESTED_KIND = "document_requested"
 REMINDER_KIND = "document_reminder"
 SHARED_KIND = "file_shared"
+REOPENED_KIND = "document_reopened"
 SENT_DIRECTLY = "sent by documents"
 
 
@@ -146,10 +147,29 @@ def uploaded(tenant: TenantSnapshot, request: DocumentRequest, file: ClientFile,
 
 
 def reviewed(tenant: TenantSnapshot, request: DocumentRequest, accepted: bool) -> None:
-    """The account's contacts with portal access hear whether the firm accepted the upload."""
+    """The account's contacts with portal access hear whether the firm accepted the upload
+    (notification centre); when it is reopened, those without access get an email with a fresh
+    upload link, since they have no portal to look in."""
+    people = addressees(tenant.id, request.account_id)
+    if not accepted:
+        for person in people:
+            link = (
+                None
+                if person.has_access
+                else links.issue(tenant, person.contact.email, request=request)
+            )
+            if link is not None:
+                queue_email(
+                    tenant,
+                    person.contact.email,
+                    REOPENED_KIND,
+                    contact=person.contact,
+                    request=request,
+                    link=link,
+                )
     recipients = [
         Recipient(PrincipalKind.CLIENT.value, person.contact.id)
-        for person in addressees(tenant.id, request.account_id)
+        for person in people
         if person.has_access
     ]
     if not recipients:

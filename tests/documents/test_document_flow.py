@@ -70,6 +70,19 @@ def test_no_login_link_upload_reaches_staff_with_the_same_bytes(
     assert hashlib.sha256(download.data).hexdigest() == hashlib.sha256(PDF).hexdigest()
     assert "attachment" in download.headers["Content-Disposition"]
 
+    # Reopened: Walt, who has no portal, gets an email with a fresh link and uploads again.
+    review = f"/admin/documents/{document.id}"
+    firm.submit(review, {"decision": "reopen", "comment": "Wrong year"}, action=review + "/review")
+    [again] = [m for m in smtp.wait_for(2, to="walt@client.example") if "again" in m["Subject"]]
+    assert "Wrong year" in text_of(again)
+    [fresh] = act_links_in(text_of(again))
+    assert fresh != link
+    assert "Wrong year" in visitor.get(path_of(fresh)).get_data(as_text=True)
+    assert upload_form(visitor, path_of(fresh), "w2-2025.pdf", PDF).status_code == 302
+    firm.submit(review, {"decision": "accept", "comment": ""}, action=review + "/review")
+    assert _only_request().status == "accepted"
+    assert visitor.get(path_of(link)).status_code == 404  # accepting ended every link
+
 
 def test_client_uploads_in_the_portal_and_staff_reopen_then_accept(
     firm, tenant, staff, smtp, create_client, accept_invitation
