@@ -21,6 +21,7 @@ from portal.auth.passwords import hash_password
 from portal.clients.models import AccountContact, ClientAccount, Contact, Invitation
 from portal.core.database import utcnow
 from portal.core.extensions import db
+from portal.documents.models import DocumentRequest
 from tests.fixtures.people import tenant_host
 
 SIZES = (10, 100)
@@ -124,3 +125,52 @@ def test_list_page_query_count_does_not_grow_with_rows(  # type: ignore[no-untyp
 
     print(page, counts)
     assert len(set(counts.values())) == 1, f"{page}: statements per request by rows: {counts}"
+
+
+@pytest.mark.slow
+def test_home_waiting_list_query_count_does_not_grow_with_document_requests(  # type: ignore[no-untyped-def]
+    app, tenant, staff, client_for
+) -> None:
+    """The home's "Waiting for you" list: the same statements with 0, 10 and 100 open document
+    requests in the client's account (tests/documents/test_query_counts.py covers the lists)."""
+    member = Contact(
+        tenant_id=tenant.id,
+        email="member@clients.example",
+        password_hash=hash_password(PASSWORD),
+        activated_at=utcnow(),
+        welcomed_at=utcnow(),
+    )
+    account = ClientAccount(tenant_id=tenant.id, name="Waiting Household", kind="household")
+    db.session.add_all([member, account])
+    db.session.flush()
+    db.session.add(
+        AccountContact(
+            tenant_id=tenant.id, account_id=account.id, contact_id=member.id, login_enabled=True
+        )
+    )
+    db.session.commit()
+    who = client_for(tenant_host(tenant))
+    response = who.submit("/sign-in", {"email": member.email, "password": PASSWORD})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    counts: dict[int, int] = {}
+    made = 0
+    for size in (0, 10, 100):
+        db.session.add_all(
+            DocumentRequest(
+                tenant_id=tenant.id,
+                account_id=account.id,
+                title=f"Document {number:04d}",
+                due_date=utcnow().date() + timedelta(days=number),
+                requested_by_id=staff.id,
+            )
+            for number in range(made, size)
+        )
+        db.session.commit()
+        made = size
+        assert who.get("/").status_code == 200  # warm the caches
+        db.session.expire_all()
+        with counting() as statements:
+            page = who.get("/").get_data(as_text=True)
+        assert ("Document 0000" in page) == (size > 0)
+        counts[size] = len(statements)
+    assert len(set(counts.values())) == 1, f"home statements by open requests: {counts}"
