@@ -30,7 +30,7 @@ from flask import Flask
 from sqlalchemy import select
 from werkzeug.routing import Rule
 
-from portal.auth.models import StaffMember
+from portal.auth.models import StaffMember, StaffPasswordReset
 from portal.auth.staff import invite_staff
 from portal.auth.tokens import hash_token, new_token
 from portal.branding import image_key
@@ -54,6 +54,7 @@ from tenants.webdomains.service import claim_domain
 from tests.documents.probe_data import document_objects
 from tests.fixtures.people import sign_in_staff, tenant_host
 from tests.fixtures.tenants import HostClient, csrf_from
+from tests.messaging.probe_data import messaging_objects
 from tests.notifications.probe_data import notification_objects
 from tests.security.test_headers_everywhere import header_problems
 
@@ -99,6 +100,11 @@ ID_FIELDS = {
     "domain_id": "domain_id",
     "link_id": "link_id",
     "file_id": "upload_id",  # share-file (B ids; files may map it to their own file ids)
+    "staff_id": "staff_id",  # assign a thread
+    "to_staff_id": "staff_id",  # who takes over a deactivated or removed teammate's work
+    "type_id": "type_id",  # request type of a new request
+    "service_id": "service_id",  # service of a new request
+    "next_request": "request_id",  # assign from a request page
 }
 
 # Tenant B's distinctive data: none of it may appear in any answer to tenant A's people.
@@ -184,6 +190,11 @@ def world(app: Flask, make_tenant, make_staff, tenant, staff, client_for) -> dic
     }
     a2_ids = {"account_id": a2_account, "contact_id": a2_contact}
     a2_ids["document_request_id"] = a2_documents["document_request_id"]
+    a_ids |= messaging_objects(tenant.id, a1_account, a1_contact, staff.id, "Acme")
+    a2_messaging = messaging_objects(
+        tenant.id, a2_account, a2_contact, staff.id, A2_ACCOUNT, "Acme"
+    )
+    a2_ids |= {key: a2_messaging[key] for key in ("thread_id", "request_id", "attachment_id")}
     a1_token = invitation_token(a1_invite)
     db.session.commit()
 
@@ -223,6 +234,15 @@ def world(app: Flask, make_tenant, make_staff, tenant, staff, client_for) -> dic
     db.session.add(new_staff)
     db.session.flush()
     staff_link = invite_staff(b, new_staff)
+    staff_reset_raw, staff_reset_hash = new_token()
+    db.session.add(
+        StaffPasswordReset(
+            tenant_id=bravo.id,
+            staff_id=b_staff.id,
+            token_hash=staff_reset_hash,
+            expires_at=utcnow() + timedelta(hours=1),
+        )
+    )
     logo = "logo-" + "ab" * 32 + ".png"
     storage().put(image_key(bravo.id, logo), PNG)
     db.session.flush()
@@ -239,6 +259,7 @@ def world(app: Flask, make_tenant, make_staff, tenant, staff, client_for) -> dic
         **b_objects,
         **b_documents,
         **notification_objects(bravo.id, b_staff.id, B_ACCOUNT),
+        **messaging_objects(bravo.id, b_account, b_contact, b_staff.id, B_ACCOUNT),
     }
     b_strings = {
         "token": [
@@ -247,6 +268,7 @@ def world(app: Flask, make_tenant, make_staff, tenant, staff, client_for) -> dic
             reset_raw,
             signup_raw,
             staff_link.rsplit("/", 1)[1],
+            staff_reset_raw,
         ],
         "name": [logo],
     }

@@ -24,6 +24,7 @@ SKIP = {"admin.static", "admin_firm.sign_out"}
 # Where a rule lives decides the least it must require, whoever wrote it.
 REQUIRED_UNDER = {
     "/admin/settings/": Permission.MANAGE_SETTINGS,
+    "/admin/email-templates/": Permission.MANAGE_SETTINGS,
     "/admin/team/": Permission.MANAGE_TEAM,
     "/admin/audit/": Permission.VIEW_AUDIT_LOG,
 }
