@@ -140,12 +140,12 @@ def new() -> ResponseReturnValue:
 
 def thread_page(thread: Thread, form: FlaskForm, **extra: Any) -> str:
     """A conversation for staff (the inbox's and a request's page share it)."""
+    threads.viewing(current_tenant, thread, me())
+    db.session.commit()  # before loading what the page shows: a commit expires loaded rows
     messages, attachments, more = threads.messages_page(
         current_tenant, thread, before=_cursor("before")
     )
-    threads.viewing(current_tenant, thread, me())
     account = directory.get_account(current_tenant.id, thread.account_id)
-    db.session.commit()
     return render_template(
         extra.pop("template", "admin/inbox/thread.html"),
         thread=thread,
@@ -217,11 +217,11 @@ def assign(thread_id: int) -> Response:
 @staff_required
 def poll(thread_id: int) -> Response:
     thread = _thread_or_404(thread_id)
+    threads.viewing(current_tenant, thread, me())
+    db.session.commit()
     messages, attachments, _ = threads.messages_page(
         current_tenant, thread, after=_cursor("after") or 0
     )
-    threads.viewing(current_tenant, thread, me())
-    db.session.commit()
     items = [
         {
             "id": message.id,

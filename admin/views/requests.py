@@ -37,6 +37,8 @@ def index() -> str:
     status = request.args.get("status", "")
     assigned = request.args.get("assigned", "")
     type_id = _int(request.args.get("type"))
+    types = service.request_types(current_tenant)
+    db.session.commit()  # the default request types, made on first use
     query = service.request_rows_query(
         current_tenant,
         status=status,
@@ -45,14 +47,13 @@ def index() -> str:
         unassigned=assigned == "none",
     )
     page = paginate(query, page_number(request.args))
-    db.session.commit()  # the default request types, made on first use
     return render_template(
         "admin/requests/index.html",
         page=page,
         rows=service.to_rows(page.items),
         counts=service.status_counts(current_tenant),
         statuses=list(RequestStatus),
-        types=service.request_types(current_tenant),
+        types=types,
         staff=threads.active_staff(current_tenant),
         args=request.args,
     )

@@ -328,4 +328,3 @@ def waiting_requests(tenant: TenantSnapshot | int, account_id: int) -> list[Clie
         ClientRequest.status == RequestStatus.WAITING,
     ).order_by(ClientRequest.status_changed_at.desc())
     return list(db.session.scalars(query.limit(20)))
-

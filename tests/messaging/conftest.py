@@ -37,6 +37,14 @@ def jane(make_client) -> HostClient:  # type: ignore[no-untyped-def]
     return make_client()
 
 
+def messages_badge(html: str) -> str | None:
+    """The unread count on the Messages item of the client's navigation, if any."""
+    item = re.search(r'data-module="messages".*?</a>', html, re.S)
+    assert item, "no Messages item in the navigation"
+    badge = re.search(r'class="nav-badge">(\d+)', item.group(0))
+    return badge.group(1) if badge else None
+
+
 def account_id(name: str = "Jones Household") -> int:
     found = db.session.scalar(select(ClientAccount.id).where(ClientAccount.name == name))
     assert found is not None

@@ -13,6 +13,7 @@ from werkzeug.datastructures import FileStorage
 from wtforms import StringField, TextAreaField
 from wtforms.validators import Length
 
+from portal.core.extensions import db
 from portal.messaging.models import BODY_MAX, SUBJECT_MAX, Side, Thread
 from portal.messaging.threads import Person, messages_page, viewing
 from tenants.context import current_tenant
@@ -47,8 +48,9 @@ def cursor(name: str) -> int | None:
 
 def thread_context(thread: Thread) -> dict[str, Any]:
     """The thread's newest messages (or an earlier page), read by the contact now."""
-    messages, attachments, more = messages_page(current_tenant, thread, before=cursor("before"))
     viewing(current_tenant, thread, me())
+    db.session.commit()  # before loading what the page shows: a commit expires loaded rows
+    messages, attachments, more = messages_page(current_tenant, thread, before=cursor("before"))
     return {
         "thread": thread,
         "messages": messages,
@@ -63,8 +65,9 @@ def poll(
     thread: Thread, attachment_endpoint: str, attachment_args: dict[str, int]
 ) -> ResponseReturnValue:
     """Messages newer than `after`, as HTML fragments drawn by the same template as the page."""
-    messages, attachments, _ = messages_page(current_tenant, thread, after=cursor("after") or 0)
     viewing(current_tenant, thread, me())
+    db.session.commit()
+    messages, attachments, _ = messages_page(current_tenant, thread, after=cursor("after") or 0)
     items = [
         {
             "id": message.id,

@@ -97,7 +97,6 @@ def show(thread_id: int) -> ResponseReturnValue:
             db.session.commit()
             return redirect(url_for("messages.show", thread_id=thread.id, _anchor="latest"), 303)
     context = thread_context(thread)
-    db.session.commit()
     page = render_module_page(
         "messages",
         "portal/messages/thread.html",
@@ -114,9 +113,7 @@ def show(thread_id: int) -> ResponseReturnValue:
 @client_required
 def poll_thread(thread_id: int) -> ResponseReturnValue:
     thread = _thread_or_404(thread_id)
-    response = poll(thread, ATTACHMENT_ENDPOINT, {"thread_id": thread.id})
-    db.session.commit()
-    return response
+    return poll(thread, ATTACHMENT_ENDPOINT, {"thread_id": thread.id})
 
 
 @bp.get("/<int:thread_id>/attachments/<int:attachment_id>")

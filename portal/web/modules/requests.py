@@ -28,8 +28,8 @@ ATTACHMENT_ENDPOINT = "requests.attachment"
 
 
 class RequestForm(FlaskForm):
-    type_id = SelectField("What do you need?", coerce=str)
-    service_id = SelectField("Service (optional)", coerce=str)
+    type_id = SelectField("What do you need?", coerce=str, validate_choice=False)
+    service_id = SelectField("Service (optional)", coerce=str, validate_choice=False)
     subject = StringField("Subject", validators=[Length(max=SUBJECT_MAX + 100)])
     details = TextAreaField("Details", validators=[Length(max=BODY_MAX + 1000)])
 
@@ -126,7 +126,6 @@ def show(request_id: int) -> ResponseReturnValue:
             db.session.commit()
             return redirect(url_for("requests.show", request_id=row.id, _anchor="latest"), 303)
     context = thread_context(thread)
-    db.session.commit()
     page = render_module_page(
         "requests",
         "portal/requests/show.html",
@@ -146,9 +145,7 @@ def show(request_id: int) -> ResponseReturnValue:
 def poll_request(request_id: int) -> ResponseReturnValue:
     row = _request_or_404(request_id)
     thread = get_thread(current_tenant, row.thread_id) or abort(404)
-    response = poll(thread, ATTACHMENT_ENDPOINT, {"request_id": row.id})
-    db.session.commit()
-    return response
+    return poll(thread, ATTACHMENT_ENDPOINT, {"request_id": row.id})
 
 
 @bp.get("/<int:request_id>/attachments/<int:attachment_id>")
