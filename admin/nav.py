@@ -172,8 +172,15 @@ def current_label(groups: tuple[NavGroup, ...]) -> str:
     return item.label if item is not None and item.endpoint == request.endpoint else ""
 
 
+def without_keys(values: dict[str, Any], *keys: str) -> dict[str, Any]:
+    """Query arguments minus some (`args.to_dict()|reject_keys('page')` for a new filter)."""
+    return {key: value for key, value in values.items() if key not in keys}
+
+
 def init_app(app: Flask) -> None:
+    app.jinja_env.filters["reject_keys"] = without_keys
     app.jinja_env.globals.update(
+        view_endpoints=lambda: current_app.view_functions,
         workspace_nav=lambda: build(FIRM_NAV),
         operator_nav=lambda: build(OPERATOR_NAV),
         nav_page_label=lambda: current_label(FIRM_NAV),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 from admin.access import staff_required
 from admin.forms import AddContactForm, BulkInviteForm, ChangeEmailForm, InviteForm, NewClientForm
 from jobs.queue import enqueue
-from portal.clients import directory
+from portal.clients import directory, listing
 from portal.clients.invitations import (
     RESEND_ADVICE_AFTER,
     SEND_LIMITS,
@@ -26,12 +26,12 @@ from portal.clients.models import BulkInvite, ClientAccount, Contact
 from portal.clients.pending import pending_rows
 from portal.core.errors import UserError, form_status, show_on_form
 from portal.core.extensions import db
-from portal.signup.service import unverified_signups
+from portal.core.pagination import page_number, sort_key
 from tenants.context import current_tenant
 from tenants.scoping import get_owned
 
 bp = Blueprint("admin_clients", __name__, url_prefix="/admin/clients")
-FILTERS = ("q", "status", "last_login")
+FILTERS = ("q", "status", "last_login", "archived")
 SEND_LIMITS_WORDING = " and ".join(wording for _, _, wording in SEND_LIMITS)
 
 
@@ -57,16 +57,47 @@ def _contact_or_404(account_id: int, contact_id: int) -> tuple[ClientAccount, Co
 
 def _filters() -> dict[str, str]:
     values = {key: (request.values.get(key) or "").strip()[:200] for key in FILTERS}
-    return {"search": values["q"], "status": values["status"], "last_login": values["last_login"]}
+    return {
+        "search": values["q"],
+        "status": values["status"],
+        "last_login": values["last_login"],
+        "archived": values["archived"] if values["archived"] in ("only", "all") else "",
+    }
 
 
 @bp.get("/")
 @staff_required
 def index() -> str:
-    rows = directory.account_rows(current_tenant.id, **_filters())
-    return render_template(
-        "admin/clients/index.html", rows=rows, form=BulkInviteForm(), args=request.args
+    sort, descending = sort_key(request.args, listing.ACCOUNT_SORTS, "name")
+    filters = _filters()
+    page = listing.account_page(
+        current_tenant.id, page_number(request.args), sort, descending, **filters
     )
+    return render_template(
+        "admin/clients/index.html",
+        page=page,
+        matching=listing.account_count(current_tenant.id, **filters),
+        sort=sort,
+        descending=descending,
+        form=BulkInviteForm(),
+        args=request.args,
+    )
+
+
+@bp.get("/search")
+@staff_required
+def search() -> ResponseReturnValue:
+    """Type-ahead for account pickers: JSON for scripts, an HTML list of choices for htmx
+    (`field` names the radio inputs it fills in, `hx` asks for the fragment)."""
+    text = (request.args.get("q") or "").strip()[:200]
+    found = listing.search_accounts(current_tenant.id, text)
+    if request.headers.get("HX-Request") or request.args.get("format") == "html":
+        field = request.args.get("field", "account_id")
+        field = field if field.replace("_", "").isalnum() else "account_id"
+        return render_template(
+            "admin/clients/_account_choices.html", found=found, text=text, field=field
+        )
+    return jsonify(accounts=[{"id": i, "name": n, "email": e} for i, n, e in found])
 
 
 @bp.post("/bulk")
@@ -291,9 +322,16 @@ def change_email(account_id: int, contact_id: int) -> Response:
 def signups() -> str:
     """Self-registrations whose email is not verified yet (purged after the tenant's limit)."""
     tenant = current_tenant
+    sort, descending = sort_key(request.args, listing.SIGNUP_SORTS, "-created")
+    search = (request.args.get("q") or "").strip()[:200]
     return render_template(
         "admin/clients/signups.html",
-        contacts=unverified_signups(tenant.id),
+        page=listing.signup_page(
+            tenant.id, page_number(request.args), sort, descending, search=search
+        ),
+        sort=sort,
+        descending=descending,
+        args=request.args,
         purge_days=tenant.unverified_purge_days,
     )
 
@@ -301,11 +339,26 @@ def signups() -> str:
 @bp.get("/pending")
 @staff_required
 def pending() -> str:
-    sort = request.args.get("sort", "sent_desc")
+    legacy = {"sent_asc": "sent", "sent_desc": "-sent"}  # links from before sortable columns
+    args = dict(
+        request.args, sort=legacy.get(request.args.get("sort", ""), request.args.get("sort", ""))
+    )
+    sort, descending = sort_key(args, listing.PENDING_SORTS, "-sent")
+    status = request.args.get("status", "")
+    page = listing.pending_page(
+        current_tenant.id,
+        page_number(request.args),
+        sort,
+        descending,
+        status=status if status in listing.PENDING_STATUSES else "",
+        search=(request.args.get("q") or "").strip()[:200],
+    )
     return render_template(
         "admin/clients/pending.html",
-        rows=pending_rows(current_tenant.id, sort),
+        page=page,
         sort=sort,
+        descending=descending,
+        args=request.args,
         advice_after=RESEND_ADVICE_AFTER,
         form=InviteForm(),
     )
