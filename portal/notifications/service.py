@@ -25,7 +25,7 @@ from portal.clients.models import AccountContact
 from portal.core.database import after_commit, utcnow
 from portal.core.extensions import db
 from portal.core.redis_store import get_redis
-from portal.notifications.models import Notification
+from portal.notifications.models import Notification, PushSubscription
 from tenants.scoping import owned
 from tenants.snapshot import TenantSnapshot
 
@@ -89,7 +89,10 @@ def notify(tenant: TenantSnapshot, recipients: Iterable[Recipient], event: Event
         _schedule_emails,
         *((tenant.id, r.recipient_kind, r.recipient_id, r.group_key) for r in rows),
     )
-    after_commit(_schedule_pushes, *rows)
+    with_devices = _with_devices(tenant.id, people)
+    pushed = [r for r in rows if Recipient(r.recipient_kind, r.recipient_id) in with_devices]
+    if pushed:
+        after_commit(_schedule_pushes, *pushed)
 
 
 def mark_viewing(tenant: TenantSnapshot, recipient: Recipient, group_key: str) -> None:
@@ -202,6 +205,19 @@ def _reachable(
         )
         found.update(Recipient(PrincipalKind.CLIENT.value, i) for i in with_access)
     return found
+
+
+def _with_devices(tenant_id: int, people: set[Recipient]) -> set[Recipient]:
+    """Who of these people has at least one push device: no push job for the others."""
+    rows = db.session.execute(
+        select(PushSubscription.recipient_kind, PushSubscription.recipient_id)
+        .distinct()
+        .where(
+            PushSubscription.tenant_id == tenant_id,
+            PushSubscription.recipient_id.in_({p.id for p in people}),
+        )
+    ).all()
+    return {Recipient(kind, recipient_id) for kind, recipient_id in rows} & people
 
 
 def _key(*parts: object) -> str:
