@@ -17,10 +17,12 @@ from flask import (
     request,
     stream_with_context,
 )
+from flask_login import current_user
 
 from admin.access import permission_required
 from portal.audit.log import AuditFilters, event_names, events_page, filtered_events
 from portal.audit.models import AuditEvent
+from portal.audit.service import Outcome, record
 from portal.auth.models import StaffMember
 from portal.auth.roles import Permission
 from portal.clients.models import Contact
@@ -125,6 +127,14 @@ def export() -> Response:
     filters, _ = _filters()
     query = filtered_events(current_tenant, filters)
     names = Names(_team())
+    record(
+        "audit.exported",
+        tenant=current_tenant,
+        principal_kind="staff",
+        principal_id=current_user.id,
+        outcome=Outcome.SUCCESS,
+        detail=request.query_string.decode("utf-8", "replace"),
+    )
 
     def rows() -> Iterator[str]:
         buffer = io.StringIO()

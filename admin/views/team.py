@@ -22,14 +22,20 @@ from portal.auth.roles import ROLE_LABELS, Permission, StaffRole
 from portal.core.errors import UserError, show_on_form
 from portal.core.extensions import db
 from portal.core.pagination import page_number, sort_key
+from portal.documents.service import reassign_staff as reassign_document_requests
+from portal.messaging.threads import reassign_staff as reassign_threads
 from tenants.context import current_tenant
+from tenants.snapshot import TenantSnapshot
 
 bp = Blueprint("admin_team", __name__, url_prefix="/admin/team")
 ROLE_CHOICES = [SelectChoice(role.value, ROLE_LABELS[role]) for role in StaffRole]
 UNPROCESSABLE = 422
-# Whatever a departing teammate owns moves to a colleague: (from_id, to_id) for this tenant.
-Reassigner = Callable[[int, int, int], object]
-REASSIGNERS: tuple[Reassigner, ...] = ()
+# Whatever a departing teammate owns moves to the colleague chosen on the confirmation page:
+# (what, reassign(tenant, from_staff_id, to_staff_id) -> how many moved).
+REASSIGNERS: tuple[tuple[str, Callable[[TenantSnapshot, int, int], int]], ...] = (
+    ("conversations", reassign_threads),
+    ("document_requests", reassign_document_requests),
+)
 manage_team = permission_required(Permission.MANAGE_TEAM)
 
 
@@ -202,15 +208,16 @@ def _hand_over(staff: StaffMember, action: str) -> ResponseReturnValue:
             team.deactivate(current_tenant, staff, _actor())
         else:
             team.remove(current_tenant, staff, _actor())
-        for reassign in REASSIGNERS:
-            reassign(current_tenant.id, staff.id, to_id)
+        moved = [
+            f"{what}={reassign(current_tenant, staff.id, to_id)}" for what, reassign in REASSIGNERS
+        ]
     except UserError as exc:
         db.session.rollback()
         show_on_form(form, exc)
         return _confirm(staff, action, form, status=UNPROCESSABLE)
     db.session.commit()
     done = "deactivated" if action == "deactivate" else "removed"
-    _audit(done, staff, f"work to staff:{to_id}")
+    _audit(done, staff, " ".join([f"work to staff:{to_id}", *moved]))
     flash(f"{staff.display_name} was {done}; their sessions have ended.", "success")
     return redirect(url_for("admin_team.index"))
 

@@ -10,7 +10,9 @@ from sqlalchemy import select
 
 from portal.audit.models import AuditEvent
 from portal.auth.models import StaffInvitation, StaffMember
+from portal.clients import directory
 from portal.core.extensions import db
+from portal.messaging.models import Thread
 from tests.fixtures.people import sign_in_staff, tenant_host
 from tests.fixtures.smtp import html_of, text_of
 from tests.fixtures.tenants import STAFF_PASSWORD
@@ -152,9 +154,8 @@ def test_a_deactivated_teammate_is_signed_out_at_once_and_cannot_sign_in(
     row = team_table(firm).split("colleague@acme.example", 1)[1]
     assert "Deactivated" in row.split("</tr>", 1)[0]
     (event,) = events("team.deactivated")
-    assert (
-        event.principal_id == staff.id
-        and event.detail == f"staff:{target.id} work to staff:{staff.id}"
+    assert event.principal_id == staff.id and event.detail == (
+        f"staff:{target.id} work to staff:{staff.id} conversations=0 document_requests=0"
     )
 
     assert firm.submit("/admin/team/", {}, f"/admin/team/{target.id}/reactivate").status_code == 302
@@ -196,3 +197,31 @@ def test_an_invitation_cancelled_by_deactivation_stops_working(
     firm.submit(f"/admin/team/{hire.id}/deactivate", {"to_staff_id": str(staff.id)})
     assert client_for(tenant_host(tenant)).get(urlsplit(link).path).status_code == 404
     assert db.session.scalar(select(StaffInvitation.cancelled_at)) is not None
+
+
+def test_a_departing_teammates_conversations_go_to_the_chosen_colleague(
+    firm, signed_in, staff, tenant, make_staff
+):
+    signed_in("leaving@acme.example", "member")
+    leaving = member("leaving@acme.example")
+    heir = make_staff(tenant, "heir@acme.example", role="member")
+    account = directory.create_account(tenant.id, "Handover Household", "household")
+    db.session.flush()
+    thread = Thread(
+        tenant_id=tenant.id,
+        account_id=account.id,
+        subject="Year-end questions",
+        created_by_kind="staff",
+        created_by_id=leaving.id,
+        assigned_staff_id=leaving.id,
+    )
+    db.session.add(thread)
+    db.session.commit()
+    confirm = firm.get(f"/admin/team/{leaving.id}/remove").get_data(as_text=True)
+    assert "heir@acme.example (Staff)" in confirm
+    done = firm.submit(f"/admin/team/{leaving.id}/remove", {"to_staff_id": str(heir.id)})
+    assert done.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Thread, thread.id).assigned_staff_id == heir.id
+    (event,) = events("team.removed")
+    assert "conversations=1" in event.detail
