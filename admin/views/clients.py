@@ -371,9 +371,14 @@ def pending_action(action: str) -> Response:
         abort(404)
     ids = {int(v) for v in request.form.getlist("contact_ids") if v.isdigit()}
     rows = [row for row in pending_rows(current_tenant.id) if row.contact.id in ids]
+    back = url_for(
+        "admin_firm.dashboard"
+        if request.form.get("back") == "dashboard"
+        else "admin_clients.pending"
+    )
     if not rows:
         flash("Select at least one contact.")
-        return redirect(url_for("admin_clients.pending"))
+        return redirect(back)
     tenant = current_tenant
     skipped: list[str] = []
     for row in rows:
@@ -394,6 +399,7 @@ def pending_action(action: str) -> Response:
     if skipped:
         flash(
             f"Not resent to {', '.join(skipped)}: at most {SEND_LIMITS_WORDING} invitation "
-            "emails go to one address. Try again later, or copy the link and share it yourself."
+            "emails go to one address. Try again later, or copy the link and share it yourself.",
+            "warning",
         )
-    return redirect(url_for("admin_clients.pending"))
+    return redirect(back)

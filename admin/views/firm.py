@@ -8,6 +8,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from admin.access import staff_required
+from admin.charts import stacked_bars
 from portal.audit.service import Outcome, record
 from portal.auth.forms import SetPasswordForm, SignInForm
 from portal.auth.models import StaffInvitation, StaffMember
@@ -16,6 +17,7 @@ from portal.auth.principals import sign_in, sign_out_everywhere
 from portal.auth.signin import one, sign_in_with
 from portal.auth.single_use import consume_once
 from portal.auth.tokens import hash_token
+from portal.clients import activation
 from portal.core.database import utcnow
 from portal.core.errors import UserError, form_status, show_on_form
 from portal.core.extensions import db
@@ -43,10 +45,37 @@ def sign_out() -> Response:
     return redirect(url_for("admin_firm.sign_in"))
 
 
+# Templates other areas add to the dashboard home (each renders a `.panel`), in order.
+DASHBOARD_WIDGETS: list[str] = []
+CHART_SERIES = (
+    activation.Funnel.ACTIVE,
+    activation.Funnel.INVITED,
+    activation.Funnel.PENDING,
+    activation.Funnel.OFFLINE,
+)
+
+
 @bp.get("/")
 @staff_required
 def dashboard() -> str:
-    return render_template("admin/firm/dashboard.html")
+    """Home: activation counts and their last weeks, invites needing attention, activity."""
+    tenant_id = current_tenant.id
+    weeks = activation.history(tenant_id)
+    chart = stacked_bars(
+        [week.ends.strftime("%d %b") for week in weeks],
+        CHART_SERIES,
+        [[week.counts[s] for s in CHART_SERIES] for week in weeks],
+    )
+    return render_template(
+        "admin/firm/dashboard.html",
+        counts=activation.counts(tenant_id),
+        weeks=weeks,
+        chart=chart,
+        series=CHART_SERIES,
+        attention=activation.needing_attention(tenant_id),
+        activity=activation.recent_activity(tenant_id),
+        widgets=DASHBOARD_WIDGETS,
+    )
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
