@@ -20,7 +20,7 @@ from portal.clients.models import ClientAccount
 from portal.core.errors import UserError, form_status, show_on_form
 from portal.core.extensions import db
 from portal.core.pagination import page_number, paginate
-from portal.files.uploads import allow_large_body
+from portal.files.uploads import large_body
 from portal.messaging import threads
 from portal.messaging.attachments import attachment_download, store_uploads
 from portal.messaging.models import BODY_MAX, SUBJECT_MAX, ClientRequest, Side, Thread
@@ -98,10 +98,9 @@ def accounts() -> Response:
 
 @bp.route("/new", methods=["GET", "POST"])
 @staff_required
+@large_body
 def new() -> ResponseReturnValue:
     """Start a conversation with a client account (chosen by search, then by id)."""
-    if request.method == "POST":
-        allow_large_body()
     account_id = _int(request.values.get("account_id"))
     account = directory.get_account(current_tenant.id, account_id) if account_id else None
     if account_id and account is None:
@@ -181,9 +180,8 @@ def reply(thread: Thread, form: FlaskForm) -> bool:
 
 @bp.route("/<int:thread_id>", methods=["GET", "POST"])
 @staff_required
+@large_body
 def show(thread_id: int) -> ResponseReturnValue:
-    if request.method == "POST":
-        allow_large_body()
     thread = _thread_or_404(thread_id)
     form = StaffReplyForm()
     if reply(thread, form):

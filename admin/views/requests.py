@@ -14,7 +14,7 @@ from portal.audit.service import Outcome, record
 from portal.core.errors import UserError
 from portal.core.extensions import db
 from portal.core.pagination import page_number, paginate
-from portal.files.uploads import allow_large_body
+from portal.files.uploads import large_body
 from portal.messaging import requests as service
 from portal.messaging import threads
 from portal.messaging.models import ClientRequest, RequestStatus, RequestType, Service
@@ -61,9 +61,8 @@ def index() -> str:
 
 @bp.route("/<int:request_id>", methods=["GET", "POST"])
 @staff_required
+@large_body
 def show(request_id: int) -> ResponseReturnValue:
-    if request.method == "POST":
-        allow_large_body()
     row = _request_or_404(request_id)
     thread = threads.get_thread(current_tenant, row.thread_id) or abort(404)
     form = StaffReplyForm()

@@ -89,9 +89,6 @@ def upgrade():
         sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id']),
         sa.PrimaryKeyConstraint('tenant_id', 'thread_id', 'reader_kind', 'reader_id'),
     )
-    with op.batch_alter_table('message_reads', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_message_reads_tenant_id'), ['tenant_id'], unique=False)
-
     op.create_table(
         'request_types',
         sa.Column('id', sa.Integer(), nullable=False),

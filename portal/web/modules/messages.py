@@ -9,7 +9,7 @@ from flask.typing import ResponseReturnValue
 from portal.core.errors import UserError, form_status, show_on_form
 from portal.core.extensions import db
 from portal.core.pagination import page_number, paginate
-from portal.files.uploads import allow_large_body
+from portal.files.uploads import large_body
 from portal.messaging.attachments import attachment_download, store_uploads
 from portal.messaging.models import Thread
 from portal.messaging.threads import (
@@ -52,9 +52,8 @@ def index() -> str:
 
 @bp.route("/new", methods=["GET", "POST"])
 @client_required
+@large_body
 def new() -> ResponseReturnValue:
-    if request.method == "POST":
-        allow_large_body()
     form = NewThreadForm()
     if form.validate_on_submit():
         try:
@@ -79,9 +78,8 @@ def new() -> ResponseReturnValue:
 
 @bp.route("/<int:thread_id>", methods=["GET", "POST"])
 @client_required
+@large_body
 def show(thread_id: int) -> ResponseReturnValue:
-    if request.method == "POST":
-        allow_large_body()
     thread = _thread_or_404(thread_id)
     form = ReplyForm()
     if form.validate_on_submit():

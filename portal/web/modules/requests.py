@@ -12,7 +12,7 @@ from wtforms.validators import Length
 from portal.core.errors import UserError, form_status, show_on_form
 from portal.core.extensions import db
 from portal.core.pagination import page_number, paginate
-from portal.files.uploads import allow_large_body
+from portal.files.uploads import large_body
 from portal.messaging import requests as service
 from portal.messaging.attachments import attachment_download, store_uploads
 from portal.messaging.models import BODY_MAX, SUBJECT_MAX, ClientRequest, RequestStatus
@@ -60,9 +60,8 @@ def index() -> str:
 
 @bp.route("/new", methods=["GET", "POST"])
 @client_required
+@large_body
 def new() -> ResponseReturnValue:
-    if request.method == "POST":
-        allow_large_body()
     form = RequestForm()
     types = service.request_types(current_tenant)
     offered = service.services(current_tenant)
@@ -107,9 +106,8 @@ def services() -> str:
 
 @bp.route("/<int:request_id>", methods=["GET", "POST"])
 @client_required
+@large_body
 def show(request_id: int) -> ResponseReturnValue:
-    if request.method == "POST":
-        allow_large_body()
     row = _request_or_404(request_id)
     thread = get_thread(current_tenant, row.thread_id) or abort(404)
     form = ReplyForm()

@@ -1,0 +1,66 @@
+"""The functions other modules call: "Waiting for you" items, reassigning a departing staff
+member's threads, and the staff unread count for the dashboard."""
+
+from __future__ import annotations
+
+from portal.auth.models import StaffMember
+from portal.clients.models import Contact
+from portal.core.extensions import db
+from portal.messaging.models import ClientRequest, Thread
+from portal.messaging.threads import reassign_staff, unread_for_staff
+from portal.messaging.waiting import items_for_client
+from tenants.resolution import snapshot_by_id
+from tests.messaging.conftest import account_id, post_form, start_thread
+
+
+def test_waiting_items_link_to_what_the_client_should_do(app, tenant, firm, jane) -> None:  # type: ignore[no-untyped-def]
+    snapshot = snapshot_by_id(tenant.id)
+    contact = db.session.query(Contact).one()
+    account = account_id()
+    assert items_for_client(snapshot, account, contact.id) == []
+
+    thread_id = start_thread(jane, "Question", "hi")
+    post_form(firm, f"/admin/inbox/{thread_id}", {"body": "Answer"})
+    jane.get("/requests/new")
+    type_id = db.session.execute(db.text("SELECT id FROM request_types LIMIT 1")).scalar()
+    response = post_form(
+        jane, "/requests/new", {"type_id": str(type_id), "subject": "Need a letter", "details": ""}
+    )
+    request_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    post_form(
+        firm,
+        f"/admin/requests/{request_id}",
+        {"status": "waiting"},
+        action=f"/admin/requests/{request_id}/status",
+    )
+    items = items_for_client(snapshot, account, contact.id)
+    assert {(i.kind, i.title, i.url) for i in items} == {
+        ("request", "Need a letter", f"/requests/{request_id}"),
+        ("message", "Question", f"/messages/{thread_id}"),
+    }
+    home = jane.get("/").get_data(as_text=True)
+    assert f'href="/requests/{request_id}"' in home and f'href="/messages/{thread_id}"' in home
+    jane.get(f"/messages/{thread_id}")
+    assert [i.kind for i in items_for_client(snapshot, account, contact.id)] == ["request"]
+    assert db.session.get(ClientRequest, request_id).status == "waiting"
+
+
+def test_reassign_and_staff_unread(app, tenant, firm, staff, jane, make_staff) -> None:  # type: ignore[no-untyped-def]
+    leaving = make_staff(tenant, "leaving@acme.example", role="member")
+    first = start_thread(jane, "One", "1")
+    second = start_thread(jane, "Two", "2")
+    for thread_id in (first, second):
+        db.session.get(Thread, thread_id).assigned_staff_id = leaving.id
+    db.session.commit()
+    assert unread_for_staff(tenant.id, staff.id) == 2
+    firm.get(f"/admin/inbox/{first}")
+    assert unread_for_staff(tenant.id, staff.id) == 1
+    assert unread_for_staff(tenant.id, leaving.id) == 2
+
+    assert reassign_staff(tenant.id, leaving.id, staff.id) == 2
+    db.session.commit()
+    assert {db.session.get(Thread, t).assigned_staff_id for t in (first, second)} == {staff.id}
+    assert reassign_staff(tenant.id, staff.id, None) == 2
+    db.session.commit()
+    assert db.session.get(Thread, first).assigned_staff_id is None
+    assert db.session.get(StaffMember, leaving.id) is not None
