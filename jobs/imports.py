@@ -9,16 +9,20 @@ run then shows as failed and can be started again from its preview.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 from jobs.context import job
 from jobs.queue import enqueue
 from portal.audit.service import Outcome, record
 from portal.clients.imports import (
+    Checker,
     Result,
+    Row,
     apply_rows,
-    check_file,
     load_file,
     mapping_of,
+    parse_file,
+    resolve_rows,
     summarize,
 )
 from portal.clients.models import BulkInvite, ClientImport, ImportStatus
@@ -41,21 +45,22 @@ def run_client_import(tenant_id: int, import_id: int) -> str:
         _headers, cells = load_file(run)
     except UserError as exc:
         return _fail(run, Result(), exc.message)
-    mapping, update_existing = mapping_of(run), run.update_existing
-    rows = []
-    for chunk in check_file(tenant_id, cells, mapping, update_existing):
-        rows.extend(chunk)
-        run.processed = len(rows)
+    update_existing = run.update_existing
+    parsed: list[Row] = []
+    checked: list[Row] = []
+    checker = Checker(tenant_id, {}, update_existing)
+    for chunk in parse_file(cells, mapping_of(run)):
+        parsed.extend(chunk)
+        checked += checker.resolve([replace(row, errors=list(row.errors)) for row in chunk])
+        run.processed = len(parsed)
         db.session.commit()
-    checked = summarize(rows)
-    if checked.failed and not run.valid_only:
-        return _fail(run, checked, "Some rows have problems: nothing was imported.")
+    summary = summarize(checked)
+    if summary.failed and not run.valid_only:
+        return _fail(run, summary, "Some rows have problems: nothing was imported.")
     run.status = ImportStatus.SAVING
     db.session.commit()
     try:
-        rows = [
-            row for chunk in check_file(tenant_id, cells, mapping, update_existing) for row in chunk
-        ]
+        rows = resolve_rows(tenant_id, parsed, update_existing)
         result = apply_rows(
             tenant_id,
             rows,

@@ -99,7 +99,10 @@ class MergeForm(FlaskForm):
     merge_contact_id = HiddenField()
     keep = RadioField(
         "Keep",
-        choices=[("this", "Keep this contact's email"), ("other", "Keep the other's email")],
+        choices=[
+            SelectChoice("this", "Keep this contact's email"),
+            SelectChoice("other", "Keep the other's email"),
+        ],
         default="this",
     )
     confirm = HiddenField()
@@ -112,14 +115,17 @@ class UploadForm(FlaskForm):
 class RunForm(FlaskForm):
     existing = RadioField(
         "When an email is already a contact (or an account already exists)",
-        choices=[("skip", "Skip the row"), ("update", "Update the record from the row")],
+        choices=[
+            SelectChoice("skip", "Skip the row"),
+            SelectChoice("update", "Update the record from the row"),
+        ],
         default="skip",
     )
     mode = RadioField(
         "If some rows have problems",
         choices=[
-            ("all", "Import nothing (all-or-nothing)"),
-            ("valid", "Import the valid rows only"),
+            SelectChoice("all", "Import nothing (all-or-nothing)"),
+            SelectChoice("valid", "Import the valid rows only"),
         ],
         default="all",
     )
@@ -470,7 +476,8 @@ def import_upload() -> ResponseReturnValue:
         try:
             if upload is None or not upload.filename:
                 raise UserError("Choose a CSV file.", field="file")
-            data = upload.stream.read(imports.MAX_BYTES + 1)
+            with upload.stream as stream:  # a large upload is a temporary file: close it
+                data = stream.read(imports.MAX_BYTES + 1)
             run = imports.store_upload(current_tenant.id, upload.filename, data, current_user.id)
         except UserError as exc:
             db.session.rollback()

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import func, select
 
@@ -128,7 +128,7 @@ def upload_key(tenant_id: int, import_id: int) -> str:
 def store_upload(tenant_id: int, filename: str, data: bytes, staff_id: int | None) -> ClientImport:
     """Check the file can be read, store it and record the run (mapping guessed)."""
     if len(data) > MAX_BYTES:
-        raise UserError(f"The file is too large: at most {MAX_BYTES // 1024 // 1024} MB.", "file")
+        raise UserError(f"The file is too large: at most {_size(MAX_BYTES)}.", "file")
     headers, rows = read_rows(data)
     if not rows:
         raise UserError("The file has a header row but no clients.", field="file")
@@ -150,6 +150,10 @@ def store_upload(tenant_id: int, filename: str, data: bytes, staff_id: int | Non
     run.storage_key = upload_key(tenant_id, run.id)
     storage().put(run.storage_key, data)
     return run
+
+
+def _size(count: int) -> str:
+    return f"{count // 1024 // 1024} MB" if count >= 1024 * 1024 else f"{count // 1024} KB"
 
 
 def load_file(run: ClientImport) -> tuple[list[str], list[list[str]]]:
@@ -241,7 +245,12 @@ class Checker:
         self.new_accounts: set[tuple[str, str]] = set()
 
     def check(self, cells: list[list[str]], first_line: int) -> list[Row]:
-        rows = [parse_row(first_line + n, row, self.mapping) for n, row in enumerate(cells)]
+        return self.resolve(
+            [parse_row(first_line + n, row, self.mapping) for n, row in enumerate(cells)]
+        )
+
+    def resolve(self, rows: list[Row]) -> list[Row]:
+        """Decide each parsed row against the database and the rows before it (in place)."""
         valid = [row for row in rows if not row.errors]
         contacts = self._existing_contacts({row.email for row in valid if row.email})
         self._look_up_accounts(valid)
@@ -330,6 +339,23 @@ def check_file(
     checker = Checker(tenant_id, mapping, update_existing)
     for start in range(0, len(cells), CHUNK):
         yield checker.check(cells[start : start + CHUNK], start + 2)
+
+
+def parse_file(cells: list[list[str]], mapping: dict[int, str]) -> Iterator[list[Row]]:
+    """The rows parsed (cell checks only, no database), one chunk at a time."""
+    for start in range(0, len(cells), CHUNK):
+        chunk = cells[start : start + CHUNK]
+        yield [parse_row(start + 2 + n, row, mapping) for n, row in enumerate(chunk)]
+
+
+def resolve_rows(tenant_id: int, parsed: list[Row], update_existing: bool) -> list[Row]:
+    """Copies of parsed rows decided against the database as it is now (the job's second
+    pass, inside the writing transaction: cell checks are not repeated)."""
+    checker = Checker(tenant_id, {}, update_existing)
+    rows = [replace(row, errors=list(row.errors)) for row in parsed]
+    for start in range(0, len(rows), CHUNK):
+        checker.resolve(rows[start : start + CHUNK])
+    return rows
 
 
 def summarize(rows: list[Row]) -> Result:

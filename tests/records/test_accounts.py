@@ -52,7 +52,9 @@ def test_edit_refuses_an_empty_name_on_the_form(firm, create_client):
     account_id = create_client("ann@client.example", invite=False)
     response = firm.submit(f"/admin/clients/{account_id}/edit", {"name": " ", "kind": "company"})
     assert response.status_code == 422
-    assert "Enter the account name" in response.get_data(as_text=True) or "This field is required" in response.get_data(as_text=True)
+    assert "Enter the account name" in response.get_data(
+        as_text=True
+    ) or "This field is required" in response.get_data(as_text=True)
 
 
 def test_archive_hides_the_account_and_closes_its_portal_until_restored(
@@ -71,12 +73,17 @@ def test_archive_hides_the_account_and_closes_its_portal_until_restored(
     # The signed-in client is signed out, and cannot sign in again.
     assert client.get("/").status_code == 302
     visitor = client_for(tenant_host(tenant))
-    refused = visitor.submit("/sign-in", {"email": "ivy@client.example", "password": CLIENT_PASSWORD})
+    refused = visitor.submit(
+        "/sign-in", {"email": "ivy@client.example", "password": CLIENT_PASSWORD}
+    )
     assert refused.status_code != 302 or "/sign-in" in refused.headers["Location"]
 
-    assert firm.submit(
-        f"/admin/clients/{account_id}", {}, action=f"/admin/clients/{account_id}/restore"
-    ).status_code == 302
+    assert (
+        firm.submit(
+            f"/admin/clients/{account_id}", {}, action=f"/admin/clients/{account_id}/restore"
+        ).status_code
+        == 302
+    )
     firm.get(f"/admin/clients/{account_id}")  # shows the "restored" message
     assert "Ivy Holdings" in firm.get("/admin/clients/").get_data(as_text=True)
     again = client_for(tenant_host(tenant))
