@@ -21,8 +21,9 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, TextAreaField
 from wtforms.validators import Length
 
-from admin.access import staff_required
+from admin.access import permission_required, staff_required
 from portal.audit.service import Outcome, record
+from portal.auth.roles import Permission
 from portal.clients import directory, teammates
 from portal.clients.invitations import (
     INVITATION_KIND,
@@ -197,7 +198,7 @@ def preview() -> ResponseReturnValue:
 
 
 @bp.route("/teammates", methods=["GET", "POST"])
-@staff_required
+@permission_required(Permission.MANAGE_SETTINGS, methods=("POST",))  # the setting's form
 def teammate_requests() -> ResponseReturnValue:
     """Clients' teammate invitations: the firm's setting and the requests to approve."""
     tenant = current_tenant
