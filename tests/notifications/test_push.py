@@ -89,13 +89,14 @@ def test_no_push_when_the_preference_is_not_every_event(app, tenant, staff, push
         "https://10.0.0.5/x",
         "https://localhost/x",
         "ftp://push.example/x",
+        "http://127.0.0.1:9/x",
         "https://user:pw@push.example/x",
     ],
 )
-def test_unsafe_endpoints_are_refused(app, make_app, tenant, staff, endpoint, push_service):
-    production = make_app(PUSH_ALLOW_LOOPBACK_HTTP=False)
+def test_unsafe_endpoints_are_refused(app, tenant, staff, endpoint, push_service, monkeypatch):
+    monkeypatch.setitem(app.config, "PUSH_ALLOW_LOOPBACK_HTTP", False)  # as in production
     subscription = {**push_service.subscription(), "endpoint": endpoint}
-    with production.app_context(), pytest.raises(UserError):
+    with pytest.raises(UserError):
         subscribe(
             snapshot_by_id(tenant.id),
             Recipient("staff", staff.id),

@@ -80,3 +80,52 @@ def test_daily_digest_collects_unread(app, tenant, staff, send, smtp):
     assert "2 updates waiting" in mail["Subject"]
     assert "First thread" in text_of(mail) and "Second thread" in text_of(mail)
     assert send_notification_digests() == 0
+
+
+def test_read_before_the_window_ends_means_no_email(app, tenant, staff, send, smtp):
+    from portal.notifications.service import mark_group_read
+
+    me = Recipient("staff", staff.id)
+    send([me])
+    mark_group_read(snapshot_by_id(tenant.id), me, "thread:12")
+    db.session.commit()
+    assert unread_count(snapshot_by_id(tenant.id), me) == 0
+    time.sleep(WINDOW + 1.5)
+    assert smtp.messages == []
+    db.session.expire_all()
+    assert db.session.scalars(select(Notification.email_note)).all() == ["read in app"]
+
+
+def test_client_email_links_to_the_portal(app, tenant, portal_client, send, smtp):
+    send([Recipient("client", portal_client.contact_id)], title="Sam replied", path="/messages/3")
+    [mail] = smtp.wait_for(1, to="jane@client.example", timeout=WINDOW + 10)
+    text = text_of(mail)
+    assert mail["Subject"] == "Sam replied"
+    assert text.startswith("Hello Jane Jones,")
+    assert f"https://{tenant_host(tenant)}/messages/3" in text
+    assert f"https://{tenant_host(tenant)}/notifications/preferences" in text
+
+
+def test_sweep_sends_groups_whose_job_was_lost(app, tenant, staff, smtp):
+    from datetime import timedelta
+
+    from jobs.notifications import sweep_notification_emails
+    from portal.core.database import utcnow
+
+    db.session.add(
+        Notification(
+            tenant_id=tenant.id,
+            recipient_kind="staff",
+            recipient_id=staff.id,
+            kind="request.new",
+            title="Lost request",
+            path="/admin/",
+            group_key="request:9",
+            created_at=utcnow() - timedelta(hours=1),
+        )
+    )
+    db.session.commit()
+    assert sweep_notification_emails() == 1
+    [mail] = smtp.wait_for(1)
+    assert mail["Subject"] == "Lost request"
+    assert sweep_notification_emails() == 0
