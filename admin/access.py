@@ -6,9 +6,10 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from flask import abort, redirect, request, url_for
+from flask import abort, g, redirect, request, url_for
 from flask_login import current_user
 
+from portal.audit.service import Outcome, record
 from portal.auth.roles import Permission
 
 
@@ -54,6 +55,14 @@ def permission_required(
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             needed = methods is None or request.method in methods
             if needed and not current_user.can(permission):
+                record(
+                    "access.refused",
+                    tenant=g.get("tenant"),
+                    principal_kind="staff",
+                    principal_id=current_user.id,
+                    outcome=Outcome.REFUSED,
+                    detail=f"{request.method} {request.endpoint} needs {permission}",
+                )
                 abort(403)
             return view(*args, **kwargs)
 

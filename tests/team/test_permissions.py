@@ -13,10 +13,13 @@ import re
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 from werkzeug.routing import Rule
 
 from admin.access import required_permission
+from portal.audit.models import AuditEvent
 from portal.auth.roles import ROLE_PERMISSIONS, Permission, StaffRole
+from portal.core.extensions import db
 from tests.fixtures.tenants import HostClient, csrf_from
 
 # Pages that end the session, or are only for people who are not signed in.
@@ -110,3 +113,11 @@ def test_staff_see_no_settings_team_or_audit_links(signed_in, staff) -> None:
 def test_an_owner_sees_team_and_audit_links(firm) -> None:
     page = firm.get("/admin/").get_data(as_text=True)
     assert "/admin/team/" in page and "/admin/audit/" in page
+
+
+def test_a_refusal_is_recorded_in_the_audit_log(signed_in, staff) -> None:
+    browser = signed_in("member@acme.example", "member")
+    assert browser.get("/admin/audit/").status_code == 403
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.event == "access.refused"))
+    assert event is not None and event.outcome == "refused"
+    assert event.detail == "GET admin_audit.index needs audit"
