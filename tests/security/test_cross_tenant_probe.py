@@ -39,6 +39,7 @@ from portal.clients.invitations import invitation_token, send_invitation
 from portal.clients.models import (
     AccountContact,
     BulkInvite,
+    ClientImport,
     Contact,
     PasswordReset,
 )
@@ -105,6 +106,7 @@ ID_FIELDS = {
     "type_id": "type_id",  # request type of a new request
     "service_id": "service_id",  # service of a new request
     "next_request": "request_id",  # assign from a request page
+    "merge_contact_id": "contact_id",  # merge two contacts (client records)
 }
 
 # Tenant B's distinctive data: none of it may appear in any answer to tenant A's people.
@@ -141,9 +143,18 @@ def _objects(tenant_id: int, account_id: int, title: str) -> dict[str, Any]:
         mode=LinkMode.EMBED,
     )
     run = BulkInvite(tenant_id=tenant_id, account_ids=f"[{account_id}]", total=1)
-    db.session.add_all([link, run])
+    client_import = ClientImport(  # a CSV import, left at its preview (client records)
+        tenant_id=tenant_id,
+        filename=f"{title}.csv",
+        storage_key=f"tenants/{tenant_id}/imports/clients-probe.csv",
+        total=1,
+    )
+    db.session.add_all([link, run, client_import])
     db.session.flush()
-    return {"link_id": link.id, "bulk_id": run.id}
+    storage().put(
+        client_import.storage_key, f"Account name,Contact email\n{title},x@probe.example\n".encode()
+    )
+    return {"link_id": link.id, "bulk_id": run.id, "import_id": client_import.id}
 
 
 def _teammate_request(tenant_id: int, account_id: int, contact_id: int, email: str) -> int:
