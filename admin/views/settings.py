@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
 
 from admin.access import settings_permission_required
 from admin.forms import DocumentSettingsForm, PortalSettingsForm, SelectChoice, SettingsInviteForm
-from portal.clients import directory
+from portal.clients import directory, listing
 from portal.clients.invitations import SendLimitReached, send_invitation
 from portal.clients.models import ClientAccount, Contact
 from portal.core.errors import UserError, form_status, show_on_form
@@ -26,11 +26,16 @@ bp = Blueprint("admin_settings", __name__, url_prefix="/admin/settings")
 def invites() -> ResponseReturnValue:
     tenant_id = current_tenant.id
     form = SettingsInviteForm()
-    accounts = db.session.scalars(
-        owned(ClientAccount, tenant_id).order_by(ClientAccount.name)
-    ).all()
-    form.account_id.choices = [SelectChoice(a.id, a.name) for a in accounts]
-    if form.validate_on_submit():
+    # The account is picked by type-ahead (admin_clients.search), never from a select of every
+    # account and never preselected: the only valid choice is the one submitted, if it is ours.
+    chosen = _chosen_account(tenant_id, request.form.get("account_id", ""))
+    form.account_id.choices = [SelectChoice(chosen.id, chosen.name)] if chosen else []
+    if request.method == "POST" and chosen is None:
+        form.validate()
+        form.account_id.errors = [
+            "Not a valid choice: search for the client account, then pick it."
+        ]
+    elif form.validate_on_submit():
         account = directory.get_account(tenant_id, form.account_id.data) or abort(404)
         try:
             contact, notified = directory.add_contact_with_notice(
@@ -69,10 +74,25 @@ def invites() -> ResponseReturnValue:
         .order_by(Contact.email)
         .limit(500)
     ).all()
+    search = (request.args.get("q") or "").strip()[:200]
+    if request.method == "GET":  # the no-JS Search button keeps what was typed
+        form.email.data = (request.args.get("email") or "")[:320]
+        form.personal_message.data = (request.args.get("personal_message") or "")[:2000]
     page = render_template(
-        "admin/settings/invites.html", form=form, known_emails=known, has_accounts=bool(accounts)
+        "admin/settings/invites.html",
+        form=form,
+        known_emails=known,
+        has_accounts=db.session.scalar(owned(ClientAccount, tenant_id).limit(1)) is not None,
+        chosen=chosen,
+        search=search,
+        found=listing.search_accounts(tenant_id, search) if search else [],
     )
     return page, form_status(form)
+
+
+def _chosen_account(tenant_id: int, raw: str) -> ClientAccount | None:
+    account = directory.get_account(tenant_id, int(raw)) if raw.isdigit() else None
+    return account if account is not None and account.archived_at is None else None
 
 
 @bp.route("/portal", methods=["GET", "POST"])
