@@ -36,6 +36,7 @@ from wtforms.validators import InputRequired, Length
 
 from admin.access import staff_required
 from admin.views import clients as client_list
+from admin.views import firm
 from jobs.queue import enqueue
 from portal.audit.service import Outcome, record
 from portal.clients import directory, imports, records, test_client
@@ -57,6 +58,7 @@ from tenants.scoping import get_owned, owned
 
 bp = Blueprint("admin_records", __name__, url_prefix="/admin/clients")
 EXPORT_CHUNK = 500
+TEST_CLIENT_WIDGET = "admin/records/_dashboard_test_client.html"
 PREVIEW_PROBLEMS = 200
 PREVIEW_ROWS = 20
 KINDS = [
@@ -171,6 +173,18 @@ def _audit(event: str, detail: str) -> None:
 
 def _to_account(account: ClientAccount) -> ResponseReturnValue:
     return redirect(url_for("admin_clients.account", account_id=account.id))
+
+
+@bp.record_once
+def _on_dashboard(_state: object) -> None:
+    """The dashboard home offers "Create my test client" until the firm has one."""
+    if TEST_CLIENT_WIDGET not in firm.DASHBOARD_WIDGETS:  # once, whatever apps are made
+        firm.DASHBOARD_WIDGETS.append(TEST_CLIENT_WIDGET)
+
+
+@bp.app_template_global()
+def firm_test_account() -> ClientAccount | None:
+    return test_client.find_test_account(current_tenant.id)
 
 
 @bp.app_template_global()

@@ -22,6 +22,8 @@ def test_create_my_test_client_invites_my_address_and_counts_nothing(
 ):
     create_client("real@client.example", "Real Client", invite=False)
     before = activation.counts(tenant.id)
+    home = firm.get("/admin/").get_data(as_text=True)
+    assert home.count("Create my test client") == 1
     page = firm.get("/admin/clients/test-client").get_data(as_text=True)
     assert "Create my test client" in page and 'value="owner+test@acme.example"' in page
 
@@ -37,6 +39,8 @@ def test_create_my_test_client_invites_my_address_and_counts_nothing(
     [mail] = smtp.wait_for(1)
     assert mail["To"] == "owner+test@acme.example" and "/invite/" in text_of(mail)
     assert activation.counts(tenant.id) == before
+    home = firm.get("/admin/").get_data(as_text=True)
+    assert "Create my test client" not in home and "your test client" in home
 
     again = firm.get("/admin/clients/test-client").get_data(as_text=True)
     assert "Your firm's test client is" in again and "Create my test client" not in again
