@@ -97,7 +97,9 @@ def notify(tenant: TenantSnapshot, recipients: Iterable[Recipient], event: Event
 
 def mark_viewing(tenant: TenantSnapshot, recipient: Recipient, group_key: str) -> None:
     """The person has this thread open now (called by thread pages and their live-update poll):
-    suppresses emails for group_key for ~60 s. Stored in Redis so every process sees it."""
+    suppresses emails for group_key for ~60 s. Stored in Redis (redis_store) so every process
+    sees it. Its in-app notifications are marked read too, in the caller's transaction."""
+    mark_group_read(tenant, recipient, group_key)
     key = _key("viewing", tenant.id, recipient.kind, recipient.id, group_key)
     redis = get_redis()
     if redis is None:

@@ -59,6 +59,7 @@ def test_preference_off_and_viewing_send_no_email(app, tenant, staff, make_staff
     save_preferences(snapshot_by_id(tenant.id), quiet, {"message.new": "off"})
     db.session.commit()
     mark_viewing(snapshot_by_id(tenant.id), Recipient("staff", viewer.id), "thread:12")
+    db.session.commit()
     send([quiet, Recipient("staff", viewer.id)])
     time.sleep(WINDOW + 1.5)
     assert smtp.messages == []
@@ -129,3 +130,12 @@ def test_sweep_sends_groups_whose_job_was_lost(app, tenant, staff, smtp):
     [mail] = smtp.wait_for(1)
     assert mail["Subject"] == "Lost request"
     assert sweep_notification_emails() == 0
+
+
+def test_viewing_a_thread_reads_its_notifications(app, tenant, staff, send):
+    me = Recipient("staff", staff.id)
+    send([me])
+    send([me], group_key="thread:99")
+    mark_viewing(snapshot_by_id(tenant.id), me, "thread:12")
+    db.session.commit()
+    assert unread_count(snapshot_by_id(tenant.id), me) == 1
