@@ -16,6 +16,7 @@ from portal.messaging.models import Thread
 from tests.fixtures.people import sign_in_staff, tenant_host
 from tests.fixtures.smtp import html_of, text_of
 from tests.fixtures.tenants import STAFF_PASSWORD
+from tests.security.test_list_queries import counting
 
 NEW_PASSWORD = "tidal lantern pebble 64"
 LINK = re.compile(r"https://[a-z0-9.-]+/admin/invitation/[A-Za-z0-9_-]+")
@@ -225,3 +226,20 @@ def test_a_departing_teammates_conversations_go_to_the_chosen_colleague(
     assert db.session.get(Thread, thread.id).assigned_staff_id == heir.id
     (event,) = events("team.removed")
     assert "conversations=1" in event.detail
+
+
+def test_the_team_page_runs_the_same_queries_at_10_and_100_teammates(firm, tenant):
+    counts = []
+    for start, stop in ((0, 10), (10, 100)):
+        db.session.add_all(
+            StaffMember(tenant_id=tenant.id, email=f"t{n}@acme.example", name=f"T {n:03d}")
+            for n in range(start, stop)
+        )
+        db.session.commit()
+        firm.get("/admin/team/")  # warm caches
+        with counting() as statements:
+            page = firm.get("/admin/team/?sort=-last_login&page=2")
+        assert page.status_code == 200
+        counts.append(len(statements))
+    assert counts[0] == counts[1], counts
+    assert team_table(firm).count("<tr>") == 51  # the heading row and one page of 50
