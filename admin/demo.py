@@ -13,7 +13,11 @@ from portal.auth.staff import provision_tenant
 from portal.core.errors import UserError
 from portal.core.extensions import db
 from portal.documents.demo import seed_document_requests
+from portal.messaging.demo import seed_conversations
+from portal.messaging.models import Side
+from portal.messaging.threads import Person
 from tenants.models import Tenant
+from tenants.resolution import snapshot_of
 from tenants.scoping import owned
 
 DEMO_SLUG = "demo"
@@ -36,6 +40,9 @@ def seed_demo() -> dict[str, str]:
         operator = Operator(email=operator_email, password_hash="")
         db.session.add(operator)
     seed_document_requests(tenant.id, owner.id)
+    db.session.flush()
+    staff = Person(Side.STAFF, owner.id, owner.display_name)
+    seed_conversations(snapshot_of(tenant), staff)
     credentials = {
         "operator_email": operator.email,
         "operator_password": _fresh_password(operator),

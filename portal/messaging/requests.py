@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, and_, func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from portal.auth.models import StaffMember
 from portal.clients.models import ClientAccount
@@ -73,12 +74,19 @@ def request_types(tenant: TenantSnapshot | int) -> list[RequestType]:
     if types:
         return [t for t in types if t.archived_at is None]
     tenant_id = tenant if isinstance(tenant, int) else tenant.id
-    for name in DEFAULT_TYPES:
-        try:
-            with db.session.begin_nested():  # a concurrent first use made them already
-                db.session.add(RequestType(tenant_id=tenant_id, name=name))
-        except IntegrityError:
-            pass
+    # Two first uses at once: the loser's rows are skipped by the unique (tenant, name), without
+    # a savepoint (its release would run the session's after-commit work early).
+    insert = postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+    db.session.execute(
+        insert(RequestType)
+        .values(
+            [
+                {"tenant_id": tenant_id, "name": name, "created_at": utcnow()}
+                for name in DEFAULT_TYPES
+            ]
+        )
+        .on_conflict_do_nothing(index_elements=["tenant_id", "name"])
+    )
     return [t for t in db.session.scalars(query) if t.archived_at is None]
 
 
