@@ -31,7 +31,7 @@ from tenants.context import current_tenant
 from tenants.scoping import get_owned
 
 bp = Blueprint("admin_clients", __name__, url_prefix="/admin/clients")
-FILTERS = ("q", "status", "last_login", "archived")
+FILTERS = ("q", "status", "last_login", "archived", "tag")
 SEND_LIMITS_WORDING = " and ".join(wording for _, _, wording in SEND_LIMITS)
 
 
@@ -62,6 +62,7 @@ def _filters() -> dict[str, str]:
         "status": values["status"],
         "last_login": values["last_login"],
         "archived": values["archived"] if values["archived"] in ("only", "all") else "",
+        "tag": values["tag"],  # client records: accounts carrying this tag
     }
 
 

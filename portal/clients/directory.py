@@ -17,7 +17,14 @@ from portal.clients.invitations import (
     latest_invitation,
     notify_account_added,
 )
-from portal.clients.models import AccountContact, AccountKind, ClientAccount, Contact, Invitation
+from portal.clients.models import (
+    AccountContact,
+    AccountKind,
+    AccountTag,
+    ClientAccount,
+    Contact,
+    Invitation,
+)
 from portal.clients.status import AccountStatus, ContactStatus, account_status, contact_status
 from portal.core.emails import normalize_email
 from portal.core.errors import UserError
@@ -253,10 +260,12 @@ def account_query(
     status: str = "",
     last_login: str = "",
     archived: str = "",
+    tag: str = "",
 ) -> Select:
     """Accounts matching the staff's filters, with login and last-login aggregates.
 
-    Archived accounts are left out unless `archived` is "only" (or "all")."""
+    Archived accounts are left out unless `archived` is "only" (or "all"); `tag` keeps the
+    accounts carrying that tag (records.normalize_tags' form: lowercased, single spaces)."""
     login_any = func.max(func.coalesce(AccountContact.login_enabled, False).cast(db.Integer))
     latest_login = func.max(Contact.last_login_at)
     query = (
@@ -304,6 +313,14 @@ def account_query(
         )
         query = query.where(
             or_(func.lower(ClientAccount.name).like(pattern), ClientAccount.id.in_(matching))
+        )
+    if tag.strip():
+        query = query.where(
+            exists().where(
+                AccountTag.tenant_id == tenant_id,
+                AccountTag.account_id == ClientAccount.id,
+                AccountTag.tag == " ".join(tag.split()).lower(),
+            )
         )
     if archived == "only":
         query = query.where(ClientAccount.archived_at.is_not(None))

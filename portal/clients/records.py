@@ -135,15 +135,6 @@ def set_tags(tenant_id: int, account_id: int, tags: tuple[str, ...]) -> None:
     )
 
 
-def tagged(tenant_id: int, tag: str) -> ColumnElement[bool]:
-    """Criterion for list filters: the account carries this tag."""
-    return exists().where(
-        AccountTag.tenant_id == tenant_id,
-        AccountTag.account_id == ClientAccount.id,
-        AccountTag.tag == " ".join(tag.split()).lower(),
-    )
-
-
 # --- accounts --------------------------------------------------------------------------------
 
 

@@ -70,3 +70,17 @@ def test_an_account_without_contacts_is_one_row(firm, tenant):
         "E-1",
         "",
     )
+
+
+def test_the_list_and_the_export_filter_by_tag(firm, create_client):
+    vip = create_client("ann@jones.example", "Jones Household", invite=False)
+    create_client("bob@smith.example", "Smith Ltd", invite=False)
+    firm.submit(
+        f"/admin/clients/{vip}/edit",
+        {"name": "Jones Household", "kind": "household", "tags": "VIP"},
+    )
+    firm.get(f"/admin/clients/{vip}")  # shows the "saved" message
+    listing = firm.get("/admin/clients/?tag=vip").get_data(as_text=True)
+    assert "Jones Household" in listing and "Smith Ltd" not in listing
+    assert [r["Account name"] for r in _rows(firm, "?tag=VIP")] == ["Jones Household"]
+    assert _rows(firm, "?tag=vip")[0]["Tags"] == "vip"
