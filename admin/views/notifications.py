@@ -3,7 +3,18 @@ manifest (the service worker is the portal's /service-worker.js, registered for 
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -16,6 +27,7 @@ from portal.notifications import centre, push
 from portal.notifications.forms import chosen_modes, field_name, preferences_form
 from portal.notifications.manifest import manifest
 from portal.notifications.preferences import preferences, save_preferences
+from portal.notifications.push import DEVICE_KEY
 from portal.notifications.service import KINDS, Recipient, unread_count
 from tenants.context import current_tenant
 
@@ -95,7 +107,7 @@ def preferences_page() -> ResponseReturnValue:
 @staff_required
 def add_device() -> ResponseReturnValue:
     try:
-        push.subscribe(
+        device = push.subscribe(
             current_tenant,
             _me(),
             request.get_json(silent=True),
@@ -104,6 +116,7 @@ def add_device() -> ResponseReturnValue:
         )
     except UserError as error:
         return jsonify(error=error.message), 422
+    session[DEVICE_KEY] = device.id  # signing out here forgets this device
     db.session.commit()
     return jsonify(ok=True, devices=push.device_count(current_tenant, _me()))
 

@@ -34,6 +34,7 @@ log = logging.getLogger("foyer.push")
 PUSH_TIMEOUT = 10.0
 PUSH_TTL = 24 * 3600
 GONE = (404, 410)
+DEVICE_KEY = "push_device"  # session key: the subscription this browser sent
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +102,7 @@ def subscribe(
     row.auth = auth
     row.origin = origin[:300]
     row.user_agent = user_agent[:300]
+    db.session.flush()  # the id, for the session to remember this device by
     return row
 
 
@@ -115,6 +117,19 @@ def unsubscribe(tenant: TenantSnapshot, recipient: Recipient, endpoint: str) -> 
         )
     )
     return bool(getattr(result, "rowcount", 0))
+
+
+def forget_device(tenant: TenantSnapshot, recipient: Recipient, subscription_id: int) -> None:
+    """The person signed out on this device: it stops getting their pushes. The caller
+    commits."""
+    db.session.execute(
+        delete(PushSubscription).where(
+            PushSubscription.tenant_id == tenant.id,
+            PushSubscription.id == subscription_id,
+            PushSubscription.recipient_kind == recipient.kind,
+            PushSubscription.recipient_id == recipient.id,
+        )
+    )
 
 
 def device_count(tenant: TenantSnapshot, recipient: Recipient) -> int:

@@ -5,9 +5,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, abort, flash, g, jsonify, redirect, request, send_file, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    request,
+    send_file,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
-from flask_login import current_user
+from flask_login import current_user, user_logged_out
 
 from portal.auth.principals import PrincipalKind
 from portal.core.errors import UserError, form_status
@@ -17,14 +29,26 @@ from portal.notifications import centre, push
 from portal.notifications.forms import chosen_modes, field_name, preferences_form
 from portal.notifications.manifest import icon_svg, manifest
 from portal.notifications.preferences import preferences, save_preferences
+from portal.notifications.push import DEVICE_KEY
 from portal.notifications.service import KINDS, Recipient, unread_count
 from portal.web.session import client_required
 from tenants.context import current_tenant
 from themes.loader import render_themed
 
 bp = Blueprint("notifications", __name__)
+bp.record_once(lambda state: user_logged_out.connect(_forget_this_device, state.app))
 
 SERVICE_WORKER = Path(__file__).resolve().parents[2] / "themes/default/static/service-worker.js"
+
+
+def _forget_this_device(sender: Flask, user: object) -> None:
+    """Signing out (client or staff: one session per host) stops this browser's pushes; the
+    sign-out view commits."""
+    device_id = session.pop(DEVICE_KEY, None)
+    kind = getattr(user, "kind", None)
+    if g.get("tenant") is None or not isinstance(device_id, int) or kind is None:
+        return
+    push.forget_device(current_tenant, Recipient(str(kind), int(getattr(user, "id", 0))), device_id)
 
 
 def _me() -> Recipient:
@@ -102,7 +126,7 @@ def preferences_page() -> ResponseReturnValue:
 @client_required
 def add_device() -> ResponseReturnValue:
     try:
-        push.subscribe(
+        device = push.subscribe(
             current_tenant,
             _me(),
             request.get_json(silent=True),
@@ -111,6 +135,7 @@ def add_device() -> ResponseReturnValue:
         )
     except UserError as error:
         return jsonify(error=error.message), 422
+    session[DEVICE_KEY] = device.id  # signing out here forgets this device
     db.session.commit()
     return jsonify(ok=True, devices=push.device_count(current_tenant, _me()))
 

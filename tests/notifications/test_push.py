@@ -119,3 +119,19 @@ def test_bad_subscriptions_get_a_clear_error(app, tenant, portal_client):
         ).status_code
         == 422
     )
+
+
+def test_signing_out_forgets_this_device_only(app, tenant, portal_client, push_service):
+    kept = push_service.subscription()
+    subscribe(
+        snapshot_by_id(tenant.id),
+        Recipient("client", portal_client.contact_id),
+        kept,
+        origin="",
+        user_agent="another phone",
+    )
+    db.session.commit()
+    assert add_device(portal_client, push_service.subscription()).status_code == 200
+    assert portal_client.submit("/", {}, action="/sign-out").status_code == 302
+    db.session.expire_all()
+    assert db.session.scalars(select(PushSubscription.endpoint)).all() == [kept["endpoint"]]
