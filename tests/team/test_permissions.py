@@ -92,7 +92,6 @@ def test_the_sweep_covers_the_restricted_pages(app: Flask) -> None:
 
 
 @pytest.mark.parametrize("role", list(StaffRole))
-@pytest.mark.filterwarnings("ignore:Passing SelectField choices as tuples")  # another area's form
 def test_each_role_is_refused_exactly_where_its_permissions_end(
     app: Flask, signed_in, staff, role: StaffRole
 ) -> None:
