@@ -5,7 +5,7 @@ from __future__ import annotations
 from email.errors import HeaderParseError
 from email.header import decode_header, make_header
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -20,11 +20,13 @@ from portal.auth.signin import one, sign_in_with
 from portal.auth.staff import provision_tenant
 from portal.core.errors import UserError, form_status, show_on_form
 from portal.core.extensions import db
-from portal.mail.models import OutboxMessage
+from portal.core.pagination import Page, page_number, paginate, sort_key
+from portal.mail.models import OutboxMessage, OutboxStatus
 from tenants.models import Domain, DomainStatus, Tenant
 from tenants.resolution import canonical_host, platform_host_for
 
 bp = Blueprint("operator", __name__, url_prefix="/operator")
+MAILBOX_SORTS = ("created", "to", "subject", "status")
 
 
 @bp.route("/sign-in", methods=["GET", "POST"], endpoint="sign_in")
@@ -88,12 +90,37 @@ def new_tenant() -> ResponseReturnValue:
 @bp.get("/mailbox")
 @operator_required
 def mailbox() -> str:
-    messages = db.session.scalars(
-        select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(200)
-    ).all()
-    total = db.session.scalar(select(func.count(OutboxMessage.id)))
+    """Every email in the outbox, a page at a time: filter by recipient, status and kind."""
+    sort, descending = sort_key(request.args, MAILBOX_SORTS, "-created")
+    column = {
+        "created": OutboxMessage.id,
+        "to": func.lower(OutboxMessage.to_address),
+        "subject": func.lower(OutboxMessage.subject),
+        "status": OutboxMessage.status,
+    }[sort]
+    query = select(OutboxMessage).order_by(
+        column.desc() if descending else column.asc(), OutboxMessage.id.desc()
+    )
+    to = (request.args.get("to") or "").strip().lower()[:320]
+    if to:
+        query = query.where(func.lower(OutboxMessage.to_address).like(f"%{to}%"))
+    status = request.args.get("status", "")
+    if status in {s.value for s in OutboxStatus}:
+        query = query.where(OutboxMessage.status == status)
+    kind = (request.args.get("kind") or "").strip()[:40]
+    if kind:
+        query = query.where(OutboxMessage.kind == kind)
+    rows = paginate(query, page_number(request.args))
+    # paginate() hands back one-element Rows for an entity select: take the messages out.
+    page = Page([row[0] for row in rows.items], rows.number, rows.per_page, rows.has_next)
     return render_template(
-        "admin/operator/mailbox.html", messages=messages, total=total, decoded=decoded_header
+        "admin/operator/mailbox.html",
+        page=page,
+        sort=sort,
+        descending=descending,
+        args=request.args,
+        statuses=[s.value for s in OutboxStatus],
+        decoded=decoded_header,
     )
 
 

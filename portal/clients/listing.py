@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 
 from portal.clients.directory import account_query
 from portal.clients.invitations import latest_invitations
@@ -236,7 +236,9 @@ def signup_page(
         "email": func.lower(Contact.email),
         "name": func.lower(Contact.name),
     }[sort]
-    return paginate(_ordered(query, by, descending, Contact.id), number)
+    page = paginate(_ordered(query, by, descending, Contact.id), number)
+    # paginate() hands back one-element Rows for an entity select: take the contacts out.
+    return Page([row[0] for row in page.items], page.number, page.per_page, page.has_next)
 
 
 def search_accounts(tenant_id: int, text: str, limit: int = 10) -> list[tuple[int, str, str]]:

@@ -106,3 +106,23 @@ def test_account_typeahead_stays_in_the_firm(firm: HostClient, tenant, make_tena
     html = firm.get("/admin/clients/search?q=shared0@&format=html").get_data(as_text=True)
     assert html.count('type="radio"') == 1 and "checked" not in html
     assert firm.get("/admin/clients/search?q=nobody").get_json() == {"accounts": []}
+
+
+def test_unverified_signups_are_listed_a_page_at_a_time(firm: HostClient, tenant) -> None:  # type: ignore[no-untyped-def]
+    now = utcnow()
+    db.session.add_all(
+        Contact(
+            tenant_id=tenant.id,
+            email=f"signup{n}@example.com",
+            name=f"Signup {n:03d}",
+            self_registered=True,
+            created_at=now - timedelta(minutes=n),
+        )
+        for n in range(PER_PAGE + 1)
+    )
+    db.session.commit()
+    newest = firm.get("/admin/clients/signups").get_data(as_text=True)
+    assert "Signup 000" in newest and f"Signup {PER_PAGE:03d}" not in newest
+    by_name = firm.get("/admin/clients/signups?sort=-name&q=signup").get_data(as_text=True)
+    assert f"Signup {PER_PAGE:03d}" in by_name
+    assert "q=signup" in _next_link(by_name)
