@@ -29,6 +29,7 @@ from portal.clients.models import BulkInvite, ClientImport, ImportStatus
 from portal.core.database import utcnow
 from portal.core.errors import UserError
 from portal.core.extensions import db
+from portal.core.storage import storage
 from tenants.scoping import get_owned
 
 FINISHED = (ImportStatus.DONE, ImportStatus.FAILED, ImportStatus.DRAFT)
@@ -39,7 +40,7 @@ def run_client_import(tenant_id: int, import_id: int) -> str:
     run = get_owned(ClientImport, tenant_id, import_id)
     if run is None or run.status in FINISHED:
         return "nothing to do"
-    run.status, run.processed, run.started_at = ImportStatus.CHECKING, 0, utcnow()
+    run.processed, run.started_at = 0, utcnow()
     db.session.commit()
     try:
         _headers, cells = load_file(run)
@@ -78,6 +79,7 @@ def run_client_import(tenant_id: int, import_id: int) -> str:
         db.session.rollback()
         _fail(run, Result(), "The import stopped on an error: nothing was imported.")
         raise
+    storage().delete(run.storage_key)  # imported: the file is not needed any more
     if bulk is not None:
         enqueue("run_bulk_invite", tenant_id, bulk.id)
     _audit(run, Outcome.SUCCESS)

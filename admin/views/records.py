@@ -588,16 +588,16 @@ def import_preview(import_id: int) -> ResponseReturnValue:
 def import_run(import_id: int) -> ResponseReturnValue:
     run = _import_or_404(import_id)
     form = RunForm()
-    if run.status not in (ImportStatus.DRAFT, ImportStatus.FAILED) or not form.validate_on_submit():
-        return redirect(url_for("admin_records.import_progress", import_id=run.id))
-    run.update_existing = form.existing.data == "update"
-    run.valid_only = form.mode.data == "valid"
-    run.invite = bool(form.invite.data)
-    run.status = ImportStatus.CHECKING
-    run.processed = 0
-    db.session.commit()
-    enqueue("run_client_import", current_tenant.id, run.id)
-    _audit("clients.import.start", f"import {run.id}: {run.total} row(s)")
+    if form.validate_on_submit() and imports.claim_run(
+        current_tenant.id,
+        run.id,
+        update_existing=form.existing.data == "update",
+        valid_only=form.mode.data == "valid",
+        invite=bool(form.invite.data),
+    ):
+        db.session.commit()
+        enqueue("run_client_import", current_tenant.id, run.id)
+        _audit("clients.import.start", f"import {run.id}: {run.total} row(s)")
     return redirect(url_for("admin_records.import_progress", import_id=run.id))
 
 
@@ -609,7 +609,11 @@ def import_progress(import_id: int) -> ResponseReturnValue:
         return redirect(url_for("admin_records.import_preview", import_id=run.id))
     report = json.loads(run.report) if run.report else {}
     return render_template(
-        "admin/records/import_progress.html", run=run, report=report, form=RunForm()
+        "admin/records/import_progress.html",
+        run=run,
+        report=report,
+        form=RunForm(),
+        stalled=imports.stalled(run),
     )
 
 

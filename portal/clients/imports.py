@@ -22,8 +22,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select, update
 
 from portal.clients.csv_io import BY_KEY, guess_mapping, read_rows
 from portal.clients.directory import clean_text
@@ -37,6 +38,7 @@ from portal.clients.models import (
     ImportStatus,
 )
 from portal.clients.records import clean_account_fields, tags_by_account
+from portal.core.database import utcnow
 from portal.core.emails import normalize_email
 from portal.core.errors import UserError
 from portal.core.extensions import db
@@ -46,6 +48,7 @@ MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
 CHUNK = 500  # rows per lookup (stays under SQLite's bound-parameter limit)
 REPORTED_PROBLEMS = 1_000
+STALLED_AFTER = timedelta(minutes=15)  # the queue stops a job after 3 minutes
 
 _KINDS = {
     "company": AccountKind.COMPANY,
@@ -177,6 +180,49 @@ def set_mapping(run: ClientImport, headers: list[str], chosen: dict[int, str]) -
     if not names & set(used):
         raise UserError("Choose the column with the account name or the contact name.")
     run.mapping = json.dumps({str(k): v for k, v in sorted(mapping.items())})
+
+
+def claim_run(
+    tenant_id: int, import_id: int, *, update_existing: bool, valid_only: bool, invite: bool
+) -> bool:
+    """Start a run that is a draft, failed or stalled, with the staff's choices; one
+    statement, so a double click starts one job."""
+    restartable = [ImportStatus.DRAFT, ImportStatus.FAILED]
+    result = db.session.execute(
+        update(ClientImport)
+        .where(
+            ClientImport.tenant_id == tenant_id,
+            ClientImport.id == import_id,
+            or_(
+                ClientImport.status.in_(restartable),
+                and_(
+                    ClientImport.status.in_([ImportStatus.CHECKING, ImportStatus.SAVING]),
+                    ClientImport.started_at < utcnow() - STALLED_AFTER,
+                ),
+            ),
+        )
+        .values(
+            status=ImportStatus.CHECKING,
+            processed=0,
+            started_at=utcnow(),
+            update_existing=update_existing,
+            valid_only=valid_only,
+            invite=invite,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire_all()
+    return bool(getattr(result, "rowcount", 0))
+
+
+def stalled(run: ClientImport) -> bool:
+    """A run whose worker died (or was stopped by the queue's time limit): its writing
+    transaction was rolled back, so nothing was imported and it can be started again."""
+    return (
+        run.status in (ImportStatus.CHECKING, ImportStatus.SAVING)
+        and run.started_at is not None
+        and run.started_at < utcnow() - STALLED_AFTER
+    )
 
 
 # --- checking --------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import time
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select, text
@@ -13,7 +14,9 @@ import jobs.imports
 import portal.clients.imports
 from portal.audit.models import AuditEvent
 from portal.clients.models import AccountContact, AccountTag, ClientAccount, ClientImport, Contact
+from portal.core.database import utcnow
 from portal.core.extensions import db
+from portal.core.storage import storage
 from tests.fixtures.smtp import text_of
 from tests.fixtures.tenants import csrf_from
 
@@ -215,3 +218,29 @@ def test_ten_thousand_rows_run_as_a_job_with_progress(firm, tenant, monkeypatch)
         10_000,
     )
     assert elapsed < 120
+
+
+def test_a_stalled_run_starts_again_and_a_double_click_starts_one_job(firm, tenant):
+    import_id = _mapped(firm, HEADER + "Acme Ltd,Ann,ann@acme.example,,,\n")
+    run = db.session.get(ClientImport, import_id)
+    key = run.storage_key
+    claim = {"update_existing": False, "valid_only": False, "invite": False}
+    assert portal.clients.imports.claim_run(tenant.id, import_id, **claim)
+    assert not portal.clients.imports.claim_run(tenant.id, import_id, **claim)
+    # Its worker died while saving: the transaction was rolled back, the row says "saving".
+    run = db.session.get(ClientImport, import_id)
+    run.status, run.started_at = "saving", utcnow() - timedelta(minutes=20)
+    db.session.commit()
+    page = firm.get(f"/admin/clients/import/{import_id}").get_data(as_text=True)
+    assert "This import stopped before it finished: nothing was imported." in page
+    assert 'http-equiv="refresh"' not in page
+    again = firm.submit(
+        f"/admin/clients/import/{import_id}",
+        {"mode": "all", "existing": "skip"},
+        action=f"/admin/clients/import/{import_id}/run",
+    )
+    assert again.status_code == 302
+    db.session.expire_all()
+    page = firm.get(f"/admin/clients/import/{import_id}").get_data(as_text=True)
+    assert "Done: 1 created, 0 updated, 0 skipped, 0 failed." in page
+    assert storage().get(key) is None  # imported: the uploaded file is gone
