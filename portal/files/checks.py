@@ -18,6 +18,7 @@ import bz2
 import lzma
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO
 
@@ -68,6 +69,8 @@ CLAIMS: dict[str, frozenset[str]] = {
 }
 _HTML_MARKERS = ("<!doctype html", "<html", "<head", "<body", "<script", "<iframe", "<meta")
 _STREAM_DECOMPRESSORS = {"application/gzip", "application/x-bzip2", "application/x-xz"}
+CHUNK = 64 * 1024
+STEP = 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,32 +179,32 @@ def _check_zip(stream: IO[bytes], size: int, limits: Limits) -> None:
 def _check_stream(mime: str, stream: IO[bytes], limits: Limits) -> None:
     """Decompress in bounded steps, counting, and stop at the limit: never all in memory."""
     stream.seek(0)
-    decompressor: zlib._Decompress | bz2.BZ2Decompressor | lzma.LZMADecompressor
-    if mime == "application/gzip":
-        decompressor = zlib.decompressobj(wbits=47)
-    elif mime == "application/x-bzip2":
-        decompressor = bz2.BZ2Decompressor()
-    else:
-        decompressor = lzma.LZMADecompressor()
     expanded = 0
     try:
-        while chunk := stream.read(64 * 1024):
-            while chunk:
-                if isinstance(decompressor, zlib._Decompress):
-                    out = decompressor.decompress(chunk, 1024 * 1024)
-                    chunk = decompressor.unconsumed_tail
-                else:
-                    out = decompressor.decompress(chunk, 1024 * 1024)
-                    chunk = b""
-                expanded += len(out)
-                if expanded > limits.max_uncompressed:
-                    raise _bomb()
-                if not out:
-                    break
-            if isinstance(decompressor, bz2.BZ2Decompressor | lzma.LZMADecompressor):
-                while not decompressor.eof and not decompressor.needs_input:
-                    expanded += len(decompressor.decompress(b"", 1024 * 1024))
-                    if expanded > limits.max_uncompressed:
-                        raise _bomb()
+        for size in _expanded_sizes(mime, stream):
+            expanded += size
+            if expanded > limits.max_uncompressed:
+                raise _bomb()
     except (OSError, EOFError, zlib.error, lzma.LZMAError):
-        return  # damaged: stored as an opaque file, nothing expands it here
+        return  # damaged: stored as an opaque file, nothing here expands it
+
+
+def _expanded_sizes(mime: str, stream: IO[bytes]) -> Iterator[int]:
+    """Sizes of successive decompressed pieces of at most STEP bytes each."""
+    if mime == "application/gzip":
+        inflater = zlib.decompressobj(wbits=47)
+        while chunk := stream.read(CHUNK):
+            while chunk:
+                out = inflater.decompress(chunk, STEP)
+                yield len(out)
+                chunk = inflater.unconsumed_tail
+        return
+    decompressor = (
+        bz2.BZ2Decompressor() if mime == "application/x-bzip2" else lzma.LZMADecompressor()
+    )
+    while chunk := stream.read(CHUNK):
+        yield len(decompressor.decompress(chunk, STEP))
+        while not decompressor.eof and not decompressor.needs_input:
+            yield len(decompressor.decompress(b"", STEP))
+        if decompressor.eof:
+            return
