@@ -19,7 +19,7 @@ from portal.audit.service import Outcome, record
 from portal.auth import team
 from portal.auth.models import StaffMember
 from portal.auth.roles import ROLE_LABELS, Permission, StaffRole
-from portal.core.errors import UserError, show_on_form
+from portal.core.errors import UNPROCESSABLE, UserError, show_on_form
 from portal.core.extensions import db
 from portal.core.pagination import page_number, sort_key
 from portal.documents.service import reassign_staff as reassign_document_requests
@@ -29,7 +29,6 @@ from tenants.snapshot import TenantSnapshot
 
 bp = Blueprint("admin_team", __name__, url_prefix="/admin/team")
 ROLE_CHOICES = [SelectChoice(role.value, ROLE_LABELS[role]) for role in StaffRole]
-UNPROCESSABLE = 422
 # Whatever a departing teammate owns moves to the colleague chosen on the confirmation page:
 # (what, reassign(tenant, from_staff_id, to_staff_id) -> how many moved).
 REASSIGNERS: tuple[tuple[str, Callable[[TenantSnapshot, int, int], int]], ...] = (
