@@ -1,0 +1,1 @@
+"""Job entry points for outgoing webhooks: signed deliveries with retries and back-off."""
