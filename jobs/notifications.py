@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from jobs.context import job
+from jobs.queue import enqueue
 from portal.core.extensions import db
 from portal.notifications.emails import (
     digest_recipients,
@@ -14,6 +15,8 @@ from portal.notifications.models import Notification
 from portal.notifications.push import send_push
 from portal.notifications.service import Recipient, release_pending
 from tenants.resolution import snapshot_by_id
+
+PUSH_RETRY_DELAYS = (60, 600, 3600)  # seconds before each retry of a failed push service
 
 
 @job
@@ -28,13 +31,20 @@ def send_notification_email(tenant_id: int, kind: str, recipient_id: int, group_
 
 
 @job
-def send_notification_push(notification_id: int) -> int:
+def send_notification_push(
+    notification_id: int, device_ids: list[int] | None = None, attempt: int = 1
+) -> int:
+    """Push to every device of the recipient; devices whose push service failed are tried
+    again later (PUSH_RETRY_DELAYS), the others are not pushed twice."""
     notification = db.session.get(Notification, notification_id)
     if notification is None:
         return 0
-    sent = send_push(notification)
+    result = send_push(notification, device_ids)
     db.session.commit()
-    return sent
+    if result.failed and attempt <= len(PUSH_RETRY_DELAYS):
+        delay = PUSH_RETRY_DELAYS[attempt - 1]
+        enqueue(send_notification_push, notification_id, result.failed, attempt + 1, delay=delay)
+    return result.sent
 
 
 @job

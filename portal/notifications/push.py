@@ -160,23 +160,31 @@ def payload(notification: Notification) -> dict[str, str]:
     }
 
 
-def send_push(notification: Notification) -> int:
-    """Push one notification to every device of its recipient; the caller commits. Returns
-    how many push services accepted it. Raises for a service that failed otherwise (the job
-    retries); subscriptions a service reports gone are deleted."""
+@dataclass(frozen=True, slots=True)
+class PushResult:
+    sent: int
+    failed: list[int]  # devices whose push service failed for now: retried later
+
+
+def send_push(notification: Notification, device_ids: list[int] | None = None) -> PushResult:
+    """Push one notification to every device of its recipient (or only `device_ids`, a
+    retry); the caller commits. Devices a push service reports gone are deleted."""
     recipient = Recipient(notification.recipient_kind, notification.recipient_id)
     if notification.read_at is not None:
-        return 0
+        return PushResult(0, [])
     if mode_for(notification.tenant_id, recipient, notification.kind) != Mode.EVERY:
-        return 0
+        return PushResult(0, [])
     devices = subscriptions(notification.tenant_id, recipient)
+    if device_ids is not None:
+        devices = [device for device in devices if device.id in device_ids]
     if not devices:
-        return 0
+        return PushResult(0, [])
     keys = vapid_keys()
     vapid = Vapid02.from_pem(keys.private_pem)
     data = json.dumps(payload(notification))
     sent = 0
-    failures: list[str] = []
+    failed: list[int] = []
+    reasons: list[str] = []
     for device in devices:
         try:
             webpush(
@@ -196,16 +204,18 @@ def send_push(notification: Notification) -> int:
                 log.info("push subscription %s gone (%s): deleted", device.id, status)
                 db.session.delete(device)
                 continue
-            failures.append(f"{device.id}: {status or exc}")
+            failed.append(device.id)
+            reasons.append(f"{device.id}: {status or exc}")
             continue
         except Exception as exc:  # connection refused, timeout: try the other devices first
-            failures.append(f"{device.id}: {exc}")
+            failed.append(device.id)
+            reasons.append(f"{device.id}: {exc}")
             continue
         device.last_sent_at = utcnow()
         sent += 1
-    if failures:
-        log.warning("push for notification %s failed: %s", notification.id, "; ".join(failures))
-    return sent
+    if reasons:
+        log.warning("push for notification %s failed: %s", notification.id, "; ".join(reasons))
+    return PushResult(sent, failed)
 
 
 def _subject() -> str:

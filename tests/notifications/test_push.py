@@ -135,3 +135,29 @@ def test_signing_out_forgets_this_device_only(app, tenant, portal_client, push_s
     assert portal_client.submit("/", {}, action="/sign-out").status_code == 302
     db.session.expire_all()
     assert db.session.scalars(select(PushSubscription.endpoint)).all() == [kept["endpoint"]]
+
+
+def test_a_failing_push_service_is_retried_for_its_device_only(
+    app, tenant, staff, push_service, send, monkeypatch
+):
+    import jobs.notifications as push_jobs
+    from jobs.notifications import send_notification_push
+    from portal.notifications.models import Notification
+
+    monkeypatch.setattr(push_jobs, "PUSH_RETRY_DELAYS", (0.5,))
+    me = Recipient("staff", staff.id)
+    snapshot = snapshot_by_id(tenant.id)
+    working, flaky = push_service.subscription(), push_service.subscription()
+    for sub in (working, flaky):
+        subscribe(snapshot, me, sub, origin="", user_agent="")
+    db.session.commit()
+    push_service.fail(flaky["endpoint"])
+    send([me])
+    [first] = push_service.wait_for(1)
+    assert first.token in working["endpoint"]
+    push_service.fail(flaky["endpoint"], False)
+    deliveries = push_service.wait_for(2)  # the retry, 0.5 s later, to the flaky device only
+    assert deliveries[1].token in flaky["endpoint"]
+    notification_id = db.session.scalar(select(Notification.id))
+    assert send_notification_push(notification_id, [], 9) == 0
+    assert len(push_service.deliveries) == 2
