@@ -147,3 +147,19 @@ def test_a_staff_member_without_settings_rights_cannot_edit(client_for, make_sta
     member = client_for(tenant_host(tenant))
     sign_in_staff(member, make_staff(tenant, "member@acme.example", role="member").email)
     assert member.get("/admin/email-templates/").status_code == 403
+
+
+def test_edited_welcome_and_reset_emails_are_sent(firm, smtp, create_client, accept_invitation):
+    _save(firm, "welcome", "Hi {{ client_name }}", "{{ portal_name }} is ready: {{ link }}")
+    _save(firm, "password_reset", "Reset {{ client_email }}", "Reset it here.")
+    create_client("wel@client.example", name="Wendy")
+    client = accept_invitation(invite_link_in(text_of(smtp.wait_for(1)[0])))
+    welcome = smtp.wait_for(2, to="wel@client.example")[1]
+    assert welcome["Subject"] == "Hi Wendy"
+    assert "Acme Accounting is ready: https://" in text_of(welcome)
+    client.submit("/", {}, "/sign-out")
+    asked = client.submit("/forgot-password", {"email": "wel@client.example"})
+    assert asked.status_code in (200, 302)
+    reset = smtp.wait_for(3, to="wel@client.example")[2]
+    assert reset["Subject"] == "Reset wel@client.example"
+    assert "Reset it here." in text_of(reset) and "/reset-password/" in text_of(reset)

@@ -63,6 +63,8 @@ def test_approval_required_then_staff_approve_and_the_invitation_goes(
     assert "Join us" in text_of(mail)
     account_page = firm.get(f"/admin/clients/{account_id}").get_data(as_text=True)
     assert "sam@client.example" in account_page and "by Pat Client (client)" in account_page
+    pending = firm.get("/admin/clients/pending").get_data(as_text=True)
+    assert "Pat Client (client)" in pending
     invitation = db.session.scalar(
         select(Invitation).where(Invitation.email == "sam@client.example")
     )
