@@ -8,3 +8,13 @@ document.addEventListener("submit", function (event) {
     event.preventDefault();
   }
 }, true);
+
+// A colour picker beside each hex field (data-colour-for): either one updates the other. Without
+// JavaScript the hex field alone is submitted, as before.
+document.querySelectorAll("input[type=color][data-colour-for]").forEach(function (picker) {
+  var field = document.getElementById(picker.getAttribute("data-colour-for"));
+  picker.addEventListener("input", function () { field.value = picker.value; });
+  field.addEventListener("input", function () {
+    if (/^#[0-9a-fA-F]{6}$/.test(field.value)) { picker.value = field.value.toLowerCase(); }
+  });
+});
