@@ -27,7 +27,7 @@ from portal.documents import links, service
 from portal.documents.links import Resolved
 from portal.documents.models import LinkPurpose, RequestStatus
 from portal.files.downloads import download_response
-from portal.files.uploads import allow_large_body
+from portal.files.uploads import large_body
 from tenants.context import current_tenant
 from themes.loader import render_themed
 
@@ -58,6 +58,7 @@ def _invalid() -> tuple[str, int]:
 
 @bp.route("/<token>", methods=["GET", "POST"])
 @no_referrer
+@large_body
 def show(token: str) -> ResponseReturnValue:
     resolved = _resolve(token)
     if resolved is None:
@@ -66,7 +67,6 @@ def show(token: str) -> ResponseReturnValue:
     if request.method == "POST":
         if resolved.link.purpose != LinkPurpose.UPLOAD or resolved.request is None:
             return _invalid()
-        allow_large_body()
         if form.validate_on_submit():
             try:
                 stored = service.upload(

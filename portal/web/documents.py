@@ -14,7 +14,7 @@ from portal.core.extensions import db
 from portal.core.pagination import Page, page_number, paginate
 from portal.documents import service
 from portal.documents.models import DocumentRequest
-from portal.files.uploads import allow_large_body
+from portal.files.uploads import large_body
 from portal.web.session import client_required
 from tenants.context import current_tenant
 from tenants.scoping import get_owned
@@ -51,11 +51,10 @@ def index() -> str:
 
 @bp.route("/<int:document_request_id>", methods=["GET", "POST"])
 @client_required
+@large_body
 def show(document_request_id: int) -> ResponseReturnValue:
     """The request, what was sent for it, and (while it waits for a file) the upload form."""
     document = _document_or_404(document_request_id)
-    if request.method == "POST":
-        allow_large_body()
     form = UploadForm()
     if form.validate_on_submit():
         try:

@@ -36,12 +36,19 @@ def path_of(link: str) -> str:
 
 
 def upload_form(client: HostClient, page: str, name: str, content: bytes) -> Any:
-    """GET the page (as a person would), then POST its upload form with one file."""
-    from io import BytesIO
+    """GET the page (as a person would), then POST its upload form with one file.
 
+    The body is built here: Werkzeug's test client spools a large multipart body to a
+    temporary file it never closes."""
     csrf = csrf_from(client.get(page).get_data(as_text=True))
-    return client.post(
-        page,
-        data={"csrf_token": csrf, "file": (BytesIO(content), name)},
-        content_type="multipart/form-data",
+    boundary = "foyer-test-boundary"
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n{csrf}\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+            "Content-Type: application/octet-stream\r\n\r\n"
+        ).encode()
+        + content
+        + f"\r\n--{boundary}--\r\n".encode()
     )
+    return client.post(page, data=body, content_type=f"multipart/form-data; boundary={boundary}")

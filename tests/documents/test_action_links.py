@@ -181,3 +181,13 @@ def test_tokens_are_stored_hashed(requested, tenant):
     assert link.token_hash == hashlib.sha256(token.encode()).hexdigest()
     assert token not in repr(db.session.execute(select(ActionLink.__table__)).all())
     assert links.resolve(snapshot_by_id(tenant.id), token) is not None
+
+
+def test_a_file_larger_than_a_form_post_uploads_by_link(requested, client_for, tenant):
+    """Uploads may exceed the app's form limit (8 MB) up to the firm's file limit."""
+    visitor = client_for(tenant_host(tenant))
+    big = PDF + b"%" + b"x" * (9 * 1024 * 1024) + b"\n%%EOF\n"
+    response = upload_form(visitor, requested["path"], "scan.pdf", big)
+    assert response.status_code == 302, response.get_data(as_text=True)[:300]
+    stored = db.session.scalars(select(ClientFile)).one()
+    assert stored.size == len(big)
