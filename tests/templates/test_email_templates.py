@@ -163,3 +163,15 @@ def test_edited_welcome_and_reset_emails_are_sent(firm, smtp, create_client, acc
     reset = smtp.wait_for(3, to="wel@client.example")[2]
     assert reset["Subject"] == "Reset wel@client.example"
     assert "Reset it here." in text_of(reset) and "/reset-password/" in text_of(reset)
+
+
+def test_every_editable_email_opens_with_its_default_and_a_preview(firm):
+    from portal.mail.templates import SPECS
+
+    for key, spec in SPECS.items():
+        page = firm.get(f"/admin/email-templates/{key}")
+        assert page.status_code == 200, key
+        html = page.get_data(as_text=True)
+        assert spec.label in html and "{{ client_name }}" in html
+        assert "Email preview" in html and "Alex Example" in html
+    assert firm.get("/admin/email-templates/garbage").status_code == 404
