@@ -48,7 +48,9 @@ TAG_LENGTH = 50
 _TAG_SPLIT = re.compile(r"[,;\n]")
 # Rows that belong to an account or a contact as part of its own record: they go with it.
 ACCOUNT_OWN_TABLES = frozenset({"account_contacts", "account_tags"})
-CONTACT_OWN_TABLES = frozenset({"account_contacts", "invitations", "password_resets"})
+CONTACT_OWN_TABLES = frozenset(
+    {"account_contacts", "invitations", "password_resets", "signup_codes"}
+)
 
 
 @dataclass(frozen=True)
@@ -311,12 +313,21 @@ def delete_account(tenant_id: int, account: ClientAccount, typed_name: str) -> i
 
 
 def _delete_contacts(tenant_id: int, contact_ids: list[int]) -> None:
+    """Delete contacts with their own access rows (links, invitations, reset links, sign-up
+    codes: every table of CONTACT_OWN_TABLES, found through its foreign key)."""
     if not contact_ids:
         return
-    for model in (Invitation, PasswordReset):
-        db.session.execute(
-            delete(model).where(model.tenant_id == tenant_id, model.contact_id.in_(contact_ids))
-        )
+    for table in db.metadata.sorted_tables:
+        if table.name not in CONTACT_OWN_TABLES:
+            continue
+        for fk in table.foreign_key_constraints:
+            columns = {e.column.name: e.parent for e in fk.elements}
+            if fk.referred_table.name == "contacts" and set(columns) == {"tenant_id", "id"}:
+                db.session.execute(
+                    delete(table).where(
+                        columns["tenant_id"] == tenant_id, columns["id"].in_(contact_ids)
+                    )
+                )
     db.session.execute(
         delete(Contact)
         .where(Contact.tenant_id == tenant_id, Contact.id.in_(contact_ids))

@@ -6,7 +6,9 @@ from sqlalchemy import func, insert, select
 
 from portal.audit.models import AuditEvent
 from portal.clients.models import AccountTag, ClientAccount, Contact, Invitation
+from portal.core.database import utcnow
 from portal.core.extensions import db
+from portal.signup.models import SignupCode
 from tests.fixtures.people import CLIENT_PASSWORD, invite_link_in, tenant_host
 from tests.fixtures.smtp import text_of
 
@@ -172,3 +174,27 @@ def _csrf(firm, account_id):  # type: ignore[no-untyped-def]
     from tests.fixtures.tenants import csrf_from
 
     return csrf_from(firm.get(f"/admin/clients/{account_id}/edit").get_data(as_text=True))
+
+
+def test_a_contacts_sign_up_code_goes_with_it_and_does_not_block_deletion(
+    firm, tenant, create_client
+):
+    account_id = create_client("ann@client.example", "Jones Household")
+    contact_id = db.session.scalar(select(Contact.id).where(Contact.email == "ann@client.example"))
+    db.session.add(
+        SignupCode(
+            tenant_id=tenant.id,
+            contact_id=contact_id,
+            code_hash="x",
+            link_hash="y" * 64,
+            expires_at=utcnow(),
+        )
+    )
+    db.session.commit()
+    page = firm.get(f"/admin/clients/{account_id}/delete").get_data(as_text=True)
+    assert "archive it instead" not in page
+    done = firm.submit(f"/admin/clients/{account_id}/delete", {"confirm_name": "Jones Household"})
+    assert done.status_code == 302
+    db.session.expire_all()
+    assert db.session.scalars(select(SignupCode)).all() == []
+    assert db.session.get(Contact, contact_id) is None
