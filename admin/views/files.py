@@ -84,6 +84,7 @@ def _usage() -> dict[str, Any]:
         "used_text": megabytes(used),
         "quota_text": megabytes(quota),
         "used_percent": min(100, round(100 * used / quota)) if quota else 100,
+        "limit_text": megabytes(upload_limit(current_tenant)),
     }
 
 
@@ -138,7 +139,6 @@ def _listing(account: ClientAccount, folder: Folder | None, **context: Any) -> s
         or UploadForm(folder_id=str(folder.id) if folder else ""),
         folder_form=context.pop("folder_form", None) or NameForm(),
         limit_bytes=limit,
-        limit_text=megabytes(limit),
         can_preview=can_preview,
         **_usage(),
         **context,

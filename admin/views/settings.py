@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from sqlalchemy import select
+from wtforms import IntegerField
 
 from admin.access import settings_permission_required
 from admin.forms import DocumentSettingsForm, PortalSettingsForm, SelectChoice, SettingsInviteForm
@@ -131,3 +142,27 @@ def document_settings() -> ResponseReturnValue:
         flash("Document settings saved.")
         return redirect(url_for("admin_settings.document_settings"))
     return render_template("admin/settings/documents.html", form=form), form_status(form)
+
+
+class FileSettingsForm(FlaskForm):
+    max_upload_mb = IntegerField("Largest file clients and staff may upload (MB)")
+
+
+@bp.route("/files", methods=["GET", "POST"])
+@settings_permission_required
+def file_settings() -> ResponseReturnValue:
+    """The firm's per-file upload limit, at most the platform's MAX_UPLOAD_BYTES."""
+    tenant = tenant_row(current_tenant)
+    platform_mb = current_app.config["MAX_UPLOAD_BYTES"] // (1024 * 1024)
+    form = FileSettingsForm(obj=tenant)
+    if form.validate_on_submit():
+        chosen = form.max_upload_mb.data
+        if chosen is None or not 1 <= chosen <= platform_mb:
+            form.max_upload_mb.errors = [f"Choose a size from 1 to {platform_mb} MB."]
+        else:
+            tenant.max_upload_mb = chosen
+            db.session.commit()
+            flash("File settings saved.")
+            return redirect(url_for("admin_settings.file_settings"))
+    page = render_template("admin/settings/files.html", form=form, platform_mb=platform_mb)
+    return page, form_status(form)

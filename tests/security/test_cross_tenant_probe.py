@@ -53,6 +53,7 @@ from portal.signup.models import SignupCode
 from tenants.resolution import forget_tenants, snapshot_by_id
 from tenants.webdomains.service import claim_domain
 from tests.documents.probe_data import document_objects
+from tests.files.probe_data import file_objects
 from tests.fixtures.people import sign_in_staff, tenant_host
 from tests.fixtures.tenants import HostClient, csrf_from
 from tests.messaging.probe_data import messaging_objects
@@ -107,6 +108,8 @@ ID_FIELDS = {
     "service_id": "service_id",  # service of a new request
     "next_request": "request_id",  # assign from a request page
     "merge_contact_id": "contact_id",  # merge two contacts (client records)
+    "folder_id": "folder_id",  # upload into / move to a folder (files)
+    "parent_id": "folder_id",  # new folder inside a folder (files)
 }
 
 # Tenant B's distinctive data: none of it may appear in any answer to tenant A's people.
@@ -202,6 +205,8 @@ def world(app: Flask, make_tenant, make_staff, tenant, staff, client_for) -> dic
     a2_ids = {"account_id": a2_account, "contact_id": a2_contact}
     a2_ids["document_request_id"] = a2_documents["document_request_id"]
     a_ids |= messaging_objects(tenant.id, a1_account, a1_contact, staff.id, "Acme")
+    a_ids |= file_objects(tenant.id, a1_account, staff.id, "Acme")
+    a2_ids |= file_objects(tenant.id, a2_account, staff.id, A2_ACCOUNT)
     a2_messaging = messaging_objects(
         tenant.id, a2_account, a2_contact, staff.id, A2_ACCOUNT, "Acme"
     )
@@ -271,6 +276,7 @@ def world(app: Flask, make_tenant, make_staff, tenant, staff, client_for) -> dic
         **b_documents,
         **notification_objects(bravo.id, b_staff.id, B_ACCOUNT),
         **messaging_objects(bravo.id, b_account, b_contact, b_staff.id, B_ACCOUNT),
+        **file_objects(bravo.id, b_account, b_staff.id, B_ACCOUNT),
     }
     b_strings = {
         "token": [
