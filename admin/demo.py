@@ -13,6 +13,7 @@ from portal.auth.staff import provision_tenant
 from portal.core.errors import UserError
 from portal.core.extensions import db
 from portal.documents.demo import seed_document_requests
+from portal.files.demo import seed_files
 from portal.messaging.demo import seed_conversations
 from portal.messaging.models import Side
 from portal.messaging.threads import Person
@@ -43,6 +44,7 @@ def seed_demo() -> dict[str, str]:
     db.session.flush()
     staff = Person(Side.STAFF, owner.id, owner.display_name)
     seed_conversations(snapshot_of(tenant), staff)
+    seed_files(snapshot_of(tenant), owner.id)
     credentials = {
         "operator_email": operator.email,
         "operator_password": _fresh_password(operator),
