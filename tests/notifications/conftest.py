@@ -24,14 +24,17 @@ def app_config(app_config):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
-def cancel_email_timers() -> Iterator[None]:
-    """Embedded mode waits for the grouping window on timer threads: a test's timers must not
-    fire into the next test (they would email through the shared SMTP server)."""
+def finish_email_timers(app) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    """Embedded mode waits for the grouping window on timer threads. A test's timers must not
+    fire into the next test (they would email through the shared SMTP server), and one still
+    running must finish before the app's connections are closed (it depends on `app`, so it
+    ends first)."""
     before = set(threading.enumerate())
     yield
     for thread in set(threading.enumerate()) - before:
         if isinstance(thread, threading.Timer):
             thread.cancel()
+            thread.join(timeout=15)
 
 
 @pytest.fixture
