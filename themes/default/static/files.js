@@ -77,7 +77,7 @@
     if (!jobs.length) return;
     Promise.all(jobs).then(function (results) {
       if (results.every(Boolean)) {
-        window.setTimeout(function () { window.location.reload(); }, 800);
+        window.setTimeout(function () { window.location.reload(); }, 1200);
       } else {
         var again = document.createElement("li");
         var link = document.createElement("a");
