@@ -24,7 +24,7 @@ from portal.documents.models import ActionLink, DocumentRequest, RequestStatus, 
 from portal.files.downloads import download_response
 from portal.files.models import ClientFile
 from tenants.context import current_tenant
-from tenants.scoping import get_owned
+from tenants.scoping import get_owned, owned
 
 bp = Blueprint("admin_documents", __name__, url_prefix="/admin/documents")
 STATUS_LABELS = {
@@ -166,11 +166,12 @@ def download(upload_id: int) -> Response:
 @staff_required
 def revoke_link(action_link_id: int) -> Response:
     link = get_owned(ActionLink, current_tenant, action_link_id) or abort(404)
-    back = (
-        url_for("admin_documents.show", document_request_id=link.request_id)
-        if link.request_id is not None
-        else url_for("admin_documents.index")
-    )
+    if link.request_id is not None:
+        back = url_for("admin_documents.show", document_request_id=link.request_id)
+    else:
+        file = get_owned(ClientFile, current_tenant, link.file_id)
+        back = url_for("admin_documents.share_page", account_id=file.account_id) if file else ""
+        back = back or url_for("admin_documents.index")
     if not ConfirmForm().validate_on_submit() or request.form.get("confirm") != "1":
         flash("Tick the box to confirm revoking the link.")
         return redirect(back)
@@ -208,6 +209,34 @@ def share_file() -> Response:
         _audit("file.shared", f"file={file.id} contact={contact.id}")
         flash(f"Emailed {contact.email} a link to view {file.name}.")
     return redirect(back)
+
+
+@bp.get("/accounts/<int:account_id>/share-file")
+@staff_required
+def share_page(account_id: int) -> str:
+    """Choose a file of the account and one of its contacts; lists the live view links."""
+    account = directory.get_account(current_tenant.id, account_id) or abort(404)
+    files = db.session.scalars(
+        owned(
+            ClientFile,
+            current_tenant,
+            ClientFile.account_id == account.id,
+            ClientFile.deleted_at.is_(None),
+            ClientFile.internal.is_(False),
+        )
+        .order_by(ClientFile.id.desc())
+        .limit(200)
+    ).all()
+    return render_template(
+        "admin/documents/share.html",
+        account=account,
+        files=files,
+        contacts=notices.addressees(current_tenant.id, account.id),
+        shared=links.file_links_of_account(current_tenant, account.id),
+        form=ShareFileForm(),
+        confirm_form=ConfirmForm(),
+        now=utcnow(),
+    )
 
 
 def _same_host(url: str | None) -> bool:

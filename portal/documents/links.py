@@ -134,6 +134,23 @@ def links_of(
     )
 
 
+def file_links_of_account(
+    tenant: TenantSnapshot, account_id: int
+) -> list[tuple[ActionLink, ClientFile]]:
+    """The view links to an account's files, newest first (at most 100), with their file."""
+    rows = db.session.execute(
+        select(ActionLink, ClientFile)
+        .join(
+            ClientFile,
+            (ClientFile.tenant_id == ActionLink.tenant_id) & (ClientFile.id == ActionLink.file_id),
+        )
+        .where(ActionLink.tenant_id == tenant.id, ClientFile.account_id == account_id)
+        .order_by(ActionLink.id.desc())
+        .limit(100)
+    ).all()
+    return [(row[0], row[1]) for row in rows]
+
+
 def _viewable(file: ClientFile) -> bool:
     return file.deleted_at is None and not file.internal
 

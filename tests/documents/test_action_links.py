@@ -131,7 +131,9 @@ def test_a_view_link_downloads_only_its_file_and_cannot_upload(
     db.session.commit()
     contact = directory.find_contact_by_email(tenant.id, "vera@client.example")
     assert contact is not None
-    page = "/admin/documents/"
+    page = f"/admin/documents/accounts/{account_id}/share-file"
+    form = firm.get(page).get_data(as_text=True)
+    assert "report.pdf" in form and "vera@client.example" in form
     shared = firm.submit(
         page,
         {"file_id": str(stored.id), "contact_id": str(contact.id)},
@@ -156,6 +158,18 @@ def test_a_view_link_downloads_only_its_file_and_cannot_upload(
     )
     assert upload.status_code == 404
     assert db.session.scalar(select(RequestUpload.id)) is None
+    listed = firm.get(page).get_data(as_text=True)
+    assert "Links sent" in listed and "Never" not in listed  # used just now
+    # Revoked from the share page: the link dies at once.
+    view_link = db.session.scalars(select(ActionLink)).one()
+    revoked = firm.submit(
+        page, {"confirm": "1"}, action=f"/admin/documents/links/{view_link.id}/revoke"
+    )
+    assert revoked.headers["Location"].endswith(page)
+    assert visitor.get(path_of(link)).status_code == 404
+    view_link.revoked_at = None
+    db.session.commit()
+    assert visitor.get(path_of(link)).status_code == 200
     # Trashed: the link dies with the file.
     db.session.get(ClientFile, stored.id).deleted_at = utcnow()
     db.session.commit()
