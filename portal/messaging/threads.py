@@ -410,15 +410,24 @@ def unread_for_staff(tenant: TenantSnapshot | int, staff_id: int) -> int:
     return db.session.scalar(query) or 0
 
 
-def unread_threads(tenant: TenantSnapshot | int, account_id: int, contact_id: int) -> list[Thread]:
-    """The account's threads the contact has not read, newest first (for "Waiting for you")."""
+def unread_threads(
+    tenant: TenantSnapshot | int, account_id: int, contact_id: int
+) -> list[tuple[Thread, int | None]]:
+    """The account's threads the contact has not read, newest first, each with its request's
+    id when it is a request's conversation (for "Waiting for you")."""
     reader = Person(Side.CLIENT, contact_id)
-    query = _with_read_state(select(Thread), reader).where(
+    columns: list[Any] = [Thread, ClientRequest.id]
+    query = _with_read_state(select(*columns), reader).outerjoin(
+        ClientRequest,
+        and_(ClientRequest.tenant_id == Thread.tenant_id, ClientRequest.thread_id == Thread.id),
+    )
+    query = query.where(
         Thread.tenant_id == (tenant if isinstance(tenant, int) else tenant.id),
         Thread.account_id == account_id,
         _unread_condition(reader),
     )
-    return list(db.session.scalars(query.order_by(Thread.last_message_at.desc()).limit(20)))
+    rows = db.session.execute(query.order_by(Thread.last_message_at.desc()).limit(20))
+    return [(thread, request_id) for thread, request_id in rows]
 
 
 def active_staff(tenant: TenantSnapshot | int) -> list[StaffMember]:

@@ -12,29 +12,38 @@ from tenants.snapshot import TenantSnapshot
 def items_for_client(tenant: TenantSnapshot, account_id: int, contact_id: int) -> list[WaitingItem]:
     """Requests waiting on the client and threads with unread messages, each with its link
     (only for modules the firm has switched on)."""
-    items: list[WaitingItem] = []
-    if is_enabled(tenant.id, "requests"):
-        items += [
-            WaitingItem(
-                kind="request",
-                title=row.subject,
-                detail="Your advisor is waiting for your answer.",
-                url=f"/requests/{row.id}",
-                action="Answer",
-                since=row.status_changed_at,
-            )
-            for row in waiting_requests(tenant, account_id)
-        ]
-    if is_enabled(tenant.id, "messages"):
-        items += [
+    messages_on = is_enabled(tenant.id, "messages")
+    requests_on = is_enabled(tenant.id, "requests")
+    waiting = waiting_requests(tenant, account_id) if requests_on else []
+    items = [
+        WaitingItem(
+            kind="request",
+            title=row.subject,
+            detail="Your advisor is waiting for your answer.",
+            url=f"/requests/{row.id}",
+            action="Answer",
+            since=row.status_changed_at,
+        )
+        for row in waiting
+    ]
+    listed = {row.id for row in waiting}
+    for thread, request_id in unread_threads(tenant, account_id, contact_id):
+        if request_id is not None and requests_on:
+            if request_id in listed:  # one item per request
+                continue
+            url = f"/requests/{request_id}"
+        elif request_id is None and messages_on:
+            url = f"/messages/{thread.id}"
+        else:
+            continue
+        items.append(
             WaitingItem(
                 kind="message",
                 title=thread.subject,
                 detail="New message",
-                url=f"/messages/{thread.id}",
+                url=url,
                 action="Read",
                 since=thread.last_message_at,
             )
-            for thread in unread_threads(tenant, account_id, contact_id)
-        ]
+        )
     return items

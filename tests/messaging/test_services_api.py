@@ -44,6 +44,20 @@ def test_waiting_items_link_to_what_the_client_should_do(app, tenant, firm, jane
     assert [i.kind for i in items_for_client(snapshot, account, contact.id)] == ["request"]
     assert db.session.get(ClientRequest, request_id).status == "waiting"
 
+    post_form(firm, f"/admin/requests/{request_id}", {"body": "Which bank?"})
+    items = items_for_client(snapshot, account, contact.id)
+    assert [(i.kind, i.url) for i in items] == [("request", f"/requests/{request_id}")]
+    post_form(
+        firm,
+        f"/admin/requests/{request_id}",
+        {"status": "in_progress"},
+        action=f"/admin/requests/{request_id}/status",
+    )
+    items = items_for_client(snapshot, account, contact.id)
+    assert [(i.kind, i.url) for i in items] == [("message", f"/requests/{request_id}")]
+    jane.get(f"/requests/{request_id}")
+    assert items_for_client(snapshot, account, contact.id) == []
+
 
 def test_reassign_and_staff_unread(app, tenant, firm, staff, jane, make_staff) -> None:  # type: ignore[no-untyped-def]
     leaving = make_staff(tenant, "leaving@acme.example", role="member")
