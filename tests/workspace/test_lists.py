@@ -35,7 +35,7 @@ def _accounts(tenant_id: int, count: int, prefix: str = "Account") -> None:
                     contact_id=contact.id,
                     email=contact.email,
                     nonce=f"{prefix}{number}",
-                    token_hash=f"{prefix}{number:060d}",
+                    token_hash=f"{prefix}-{number:050d}",
                     expires_at=now - timedelta(days=1),
                     first_sent_at=now - timedelta(days=8),
                     last_sent_at=now - timedelta(days=8, minutes=number),
