@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import SelectField
+from wtforms import BooleanField, SelectField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3, newer than types-WTForms
 
-from portal.notifications.preferences import MODE_LABELS
+from portal.notifications.models import Mode
+from portal.notifications.preferences import MODE_LABELS, PREVIEW
 from portal.notifications.service import KINDS
 
 
@@ -14,11 +15,14 @@ def field_name(kind: str) -> str:
     return "kind_" + kind.replace(".", "_")
 
 
-def preferences_form(current: dict[str, str]) -> FlaskForm:
-    """A form with a select per kind of `KINDS`, preset to the person's current choices."""
+def preferences_form(current: dict[str, str], preview: bool) -> FlaskForm:
+    """A form with a select per kind of `KINDS`, preset to the person's current choices, and
+    the lock-screen preview choice."""
 
     class PreferencesForm(FlaskForm):
-        pass
+        show_preview = BooleanField(
+            "Show who wrote and what on my phone's lock screen", default=preview
+        )
 
     for kind, label in KINDS.items():
         setattr(
@@ -34,4 +38,6 @@ def preferences_form(current: dict[str, str]) -> FlaskForm:
 
 
 def chosen_modes(form: FlaskForm) -> dict[str, str]:
-    return {kind: str(form[field_name(kind)].data) for kind in KINDS}
+    modes = {kind: str(form[field_name(kind)].data) for kind in KINDS}
+    modes[PREVIEW] = Mode.EVERY.value if form["show_preview"].data else Mode.OFF.value
+    return modes

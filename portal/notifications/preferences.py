@@ -38,10 +38,23 @@ def mode_for(tenant: TenantSnapshot | int, recipient: Recipient, kind: str) -> s
     return mode or Mode.EVERY.value
 
 
+PREVIEW = "push.preview"  # a pseudo-kind: "every" shows names and text on the lock screen
+
+
+def shows_preview(tenant: TenantSnapshot | int, recipient: Recipient) -> bool:
+    """Off unless the person chose it: lock screens are seen by others."""
+    mode = db.session.scalar(
+        select(NotificationPreference.mode).where(
+            *_criteria(tenant, recipient), NotificationPreference.kind == PREVIEW
+        )
+    )
+    return mode == Mode.EVERY
+
+
 def save_preferences(tenant: TenantSnapshot, recipient: Recipient, choices: dict[str, str]) -> None:
-    """Store the modes of known kinds; the caller commits."""
+    """Store the modes of known kinds (and PREVIEW: every = show); the caller commits."""
     for kind, mode in choices.items():
-        if kind not in KINDS:
+        if kind not in KINDS and kind != PREVIEW:
             continue
         if mode not in MODE_LABELS:
             raise UserError("Choose every event, daily digest or off.", field=f"kind_{kind}")
@@ -57,7 +70,7 @@ def save_preferences(tenant: TenantSnapshot, recipient: Recipient, choices: dict
         )
     }
     for kind, mode in choices.items():
-        if kind not in KINDS:
+        if kind not in KINDS and kind != PREVIEW:
             continue
         row = existing.get(kind)
         if row is None:

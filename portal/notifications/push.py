@@ -25,8 +25,9 @@ from portal.core.errors import UserError
 from portal.core.extensions import db
 from portal.maildomains.keys import decrypt_private_key, encrypt_private_key
 from portal.notifications.models import Mode, Notification, PushSubscription, VapidKey
-from portal.notifications.preferences import mode_for
-from portal.notifications.service import Recipient, truncate
+from portal.notifications.preferences import mode_for, shows_preview
+from portal.notifications.service import KINDS, Recipient, truncate
+from tenants.resolution import snapshot_by_id
 from tenants.scoping import owned
 from tenants.snapshot import TenantSnapshot
 
@@ -149,15 +150,15 @@ def subscriptions(tenant_id: int, recipient: Recipient) -> list[PushSubscription
     )
 
 
-def payload(notification: Notification) -> dict[str, str]:
+def payload(notification: Notification, firm: str, preview: bool) -> dict[str, str]:
     """What the service worker shows: `tag` makes a later push of the group replace the
-    earlier one on the lock screen."""
-    return {
-        "title": notification.title,
-        "body": truncate(notification.body, 160),
-        "url": notification.path,
-        "tag": notification.group_key,
-    }
+    earlier one on the lock screen. Without the person's "show previews" choice a locked
+    phone shows only the firm and the kind of update, never names or message text."""
+    if preview:
+        title, body = notification.title, truncate(notification.body, 160)
+    else:
+        title, body = firm, KINDS.get(notification.kind, "New update") + ": open to read"
+    return {"title": title, "body": body, "url": notification.path, "tag": notification.group_key}
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,7 +182,9 @@ def send_push(notification: Notification, device_ids: list[int] | None = None) -
         return PushResult(0, [])
     keys = vapid_keys()
     vapid = Vapid02.from_pem(keys.private_pem)
-    data = json.dumps(payload(notification))
+    tenant = snapshot_by_id(notification.tenant_id)
+    firm = (tenant.portal_name or tenant.name) if tenant is not None else ""
+    data = json.dumps(payload(notification, firm, shows_preview(notification.tenant_id, recipient)))
     sent = 0
     failed: list[int] = []
     reasons: list[str] = []

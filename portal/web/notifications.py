@@ -28,7 +28,7 @@ from portal.core.pagination import page_number
 from portal.notifications import centre, push
 from portal.notifications.forms import chosen_modes, field_name, preferences_form
 from portal.notifications.manifest import icon_svg, manifest
-from portal.notifications.preferences import preferences, save_preferences
+from portal.notifications.preferences import preferences, save_preferences, shows_preview
 from portal.notifications.push import DEVICE_KEY
 from portal.notifications.service import KINDS, Recipient, unread_count
 from portal.web.session import client_required
@@ -108,7 +108,9 @@ def read_all() -> ResponseReturnValue:
 @bp.route("/notifications/preferences", methods=["GET", "POST"])
 @client_required
 def preferences_page() -> ResponseReturnValue:
-    form = preferences_form(preferences(current_tenant, _me()))
+    form = preferences_form(
+        preferences(current_tenant, _me()), shows_preview(current_tenant, _me())
+    )
     if form.validate_on_submit():
         save_preferences(current_tenant, _me(), chosen_modes(form))
         db.session.commit()

@@ -26,6 +26,11 @@ def add_device(client, subscription, page="/notifications", action="/notificatio
 
 def test_client_device_receives_the_decrypted_push(app, tenant, portal_client, push_service, send):
     subscription = push_service.subscription()
+    saved = portal_client.submit(
+        "/notifications/preferences",
+        {"show_preview": "y", "kind_request_status": "every", "kind_message_new": "every"},
+    )
+    assert saved.status_code == 303
     response = add_device(portal_client, subscription)
     assert response.status_code == 200, response.get_data(as_text=True)
     assert response.get_json() == {"ok": True, "devices": 1}
@@ -73,7 +78,7 @@ def test_no_push_when_the_preference_is_not_every_event(app, tenant, staff, push
     me = Recipient("staff", staff.id)
     snapshot = snapshot_by_id(tenant.id)
     subscribe(snapshot, me, push_service.subscription(), origin="", user_agent="")
-    save_preferences(snapshot, me, {"message.new": "digest"})
+    save_preferences(snapshot, me, {"message.new": "digest", "push.preview": "every"})
     db.session.commit()
     send([me])
     send([me], kind="request.new", title="New request")
@@ -161,3 +166,19 @@ def test_a_failing_push_service_is_retried_for_its_device_only(
     notification_id = db.session.scalar(select(Notification.id))
     assert send_notification_push(notification_id, [], 9) == 0
     assert len(push_service.deliveries) == 2
+
+
+def test_a_locked_phone_shows_no_names_by_default(app, tenant, staff, push_service, send):
+    me = Recipient("staff", staff.id)
+    subscribe(snapshot_by_id(tenant.id), me, push_service.subscription(), origin="", user_agent="")
+    db.session.commit()
+    send(
+        [me], title="New message from Ada Lovelace", body="My divorce papers", path="/admin/inbox/4"
+    )
+    [delivery] = push_service.wait_for(1)
+    assert delivery.payload == {
+        "title": "Acme Accounting",
+        "body": "New messages: open to read",
+        "url": "/admin/inbox/4",
+        "tag": "thread:12",
+    }

@@ -8,6 +8,7 @@ import time
 import pytest
 
 from portal.core.extensions import db
+from portal.notifications.preferences import PREVIEW, save_preferences
 from portal.notifications.push import subscribe
 from portal.notifications.service import Recipient, mark_viewing
 from tenants.resolution import snapshot_by_id
@@ -23,6 +24,7 @@ def test_worker_groups_emails_and_sends_pushes(
     viewer = Recipient("staff", make_staff(tenant, "viewer@acme.example").id)
     snapshot = snapshot_by_id(tenant.id)
     subscribe(snapshot, me, push_service.subscription(), origin="", user_agent="")
+    save_preferences(snapshot, me, {PREVIEW: "every"})
     db.session.commit()
     mark_viewing(snapshot, viewer, "thread:12")
     for number in range(3):
