@@ -15,12 +15,14 @@ from wtforms import StringField, TextAreaField
 from wtforms.validators import Length
 
 from admin.access import staff_required
+from admin.views import firm
 from portal.clients import directory
 from portal.clients.models import ClientAccount
 from portal.core.errors import UserError, form_status, show_on_form
 from portal.core.extensions import db
 from portal.core.pagination import page_number, paginate
 from portal.files.uploads import large_body
+from portal.messaging import requests as request_service
 from portal.messaging import threads
 from portal.messaging.attachments import attachment_download, store_uploads
 from portal.messaging.models import BODY_MAX, SUBJECT_MAX, ClientRequest, Side, Thread
@@ -30,6 +32,7 @@ from tenants.scoping import owned
 bp = Blueprint("admin_inbox", __name__, url_prefix="/admin/inbox")
 POLL_SECONDS = 5
 ACCOUNT_SUGGESTIONS = 10
+DASHBOARD_WIDGET = "admin/inbox/_dashboard.html"
 
 
 class StaffReplyForm(FlaskForm):
@@ -39,6 +42,23 @@ class StaffReplyForm(FlaskForm):
 class StartThreadForm(FlaskForm):
     subject = StringField("Subject", validators=[Length(max=SUBJECT_MAX + 100)])
     body = TextAreaField("Message", validators=[Length(max=BODY_MAX + 1000)])
+
+
+@bp.record_once
+def _on_dashboard(_state: object) -> None:
+    """The dashboard home shows unread conversations and open requests."""
+    if DASHBOARD_WIDGET not in firm.DASHBOARD_WIDGETS:  # once, whatever apps are made
+        firm.DASHBOARD_WIDGETS.append(DASHBOARD_WIDGET)
+
+
+@bp.app_template_global()
+def staff_unread_messages() -> int:
+    return threads.unread_for_staff(current_tenant, current_user.id)
+
+
+@bp.app_template_global()
+def request_status_counts() -> dict[str, int]:
+    return request_service.status_counts(current_tenant)
 
 
 def me() -> threads.Person:

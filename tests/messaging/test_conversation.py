@@ -14,11 +14,15 @@ def test_client_and_staff_converse(app, firm, jane) -> None:  # type: ignore[no-
     assert "No messages with Jones Household yet" in jane.get("/messages/").get_data(as_text=True)
     thread_id = start_thread(jane, "Tax return 2026", "Hello, do you have my P60?")
 
+    dashboard = firm.get("/admin/").get_data(as_text=True)
+    assert "data-unread-conversations>1</strong> unread conversation<" in dashboard
     inbox = firm.get("/admin/inbox/").get_data(as_text=True)
     assert "Tax return 2026" in inbox and UNREAD in inbox and "Jones Household" in inbox
     page = firm.get(f"/admin/inbox/{thread_id}").get_data(as_text=True)
     assert "Hello, do you have my P60?" in page
     assert UNREAD not in firm.get("/admin/inbox/").get_data(as_text=True)  # read now
+    dashboard = firm.get("/admin/").get_data(as_text=True)
+    assert "data-unread-conversations>0</strong> unread conversations<" in dashboard
 
     response = post_form(firm, f"/admin/inbox/{thread_id}", {"body": "Yes, it arrived.\nThanks!"})
     assert response.status_code == 303
