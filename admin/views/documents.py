@@ -7,13 +7,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from admin.access import staff_required
 from admin.forms import DocumentRequestForm, DocumentReviewForm, SelectChoice, ShareFileForm
+from admin.views import firm
 from portal.audit.service import Outcome, record
-from portal.clients import directory
+from portal.clients import directory, listing
 from portal.clients.models import AccountContact, ClientAccount
 from portal.core.database import utcnow
 from portal.core.errors import UserError, form_status, show_on_form
@@ -35,6 +35,21 @@ STATUS_LABELS = {
 }
 
 
+DASHBOARD_WIDGET = "admin/documents/_dashboard.html"
+
+
+@bp.record_once
+def _on_dashboard(_state: object) -> None:
+    """The dashboard home shows documents to review and overdue requests."""
+    if DASHBOARD_WIDGET not in firm.DASHBOARD_WIDGETS:  # once, whatever apps are made
+        firm.DASHBOARD_WIDGETS.append(DASHBOARD_WIDGET)
+
+
+@bp.app_template_global()
+def document_request_counts() -> dict[str, int]:
+    return service.staff_counts(current_tenant)
+
+
 class ConfirmForm(FlaskForm):
     """A destructive button: CSRF, plus the confirmation box checked on the server."""
 
@@ -43,14 +58,11 @@ def _document_or_404(document_request_id: int) -> DocumentRequest:
     return get_owned(DocumentRequest, current_tenant, document_request_id) or abort(404)
 
 
-def _account_choices() -> list[SelectChoice]:
-    accounts = db.session.execute(
-        select(ClientAccount.id, ClientAccount.name)
-        .where(ClientAccount.tenant_id == current_tenant.id)
-        .order_by(ClientAccount.name)
-        .limit(1000)
-    ).all()
-    return [SelectChoice(account_id, name) for account_id, name in accounts]
+def _chosen_account() -> ClientAccount | None:
+    """The account picked by type-ahead (submitted, or given in the URL); never a default."""
+    raw = request.form.get("account_id", "") if request.method == "POST" else ""
+    raw = raw or request.args.get("account_id", "")
+    return directory.get_account(current_tenant.id, int(raw)) if raw.isdigit() else None
 
 
 @bp.get("/")
@@ -80,9 +92,10 @@ def index() -> str:
 @staff_required
 def new() -> ResponseReturnValue:
     form = DocumentRequestForm()
-    form.account_id.choices = _account_choices()
-    if request.method == "GET" and request.args.get("account_id", "").isdigit():
-        form.account_id.data = int(request.args["account_id"])
+    chosen = _chosen_account()
+    form.account_id.choices = [SelectChoice(chosen.id, chosen.name)] if chosen else []
+    if request.method == "GET" and chosen is not None:
+        form.account_id.data = chosen.id
     if form.validate_on_submit():
         account = directory.get_account(current_tenant.id, form.account_id.data) or abort(404)
         items = [
@@ -106,7 +119,15 @@ def new() -> ResponseReturnValue:
                 f"from {account.name}; its contacts were emailed."
             )
             return redirect(url_for("admin_documents.index", account_id=account.id))
-    return render_template("admin/documents/new.html", form=form), form_status(form)
+    search = (request.args.get("q") or "").strip()[:200]
+    page = render_template(
+        "admin/documents/new.html",
+        form=form,
+        chosen=chosen,
+        search=search,
+        found=listing.search_accounts(current_tenant.id, search) if search else [],
+    )
+    return page, form_status(form)
 
 
 @bp.get("/<int:document_request_id>")

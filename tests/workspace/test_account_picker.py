@@ -30,7 +30,7 @@ def test_invites_page_has_no_account_select_and_searches_without_js(
     )
     assert (
         f'value="{ids["Zebra Household"]}"' in found
-        and "checked" not in found.split("account-results")[1]
+        and "checked" not in found.split('id="account-results"')[1]
     )
     assert 'value="z@client.example"' in found, "what was typed is kept"
 
@@ -42,3 +42,15 @@ def test_sending_without_choosing_an_account_is_refused_on_the_form(
     response = firm.submit("/admin/settings/invites", {"email": "new@client.example"})
     assert response.status_code == 422
     assert "search for the client account" in response.get_data(as_text=True)
+
+
+def test_document_request_account_is_searched_not_listed(firm: HostClient, tenant) -> None:  # type: ignore[no-untyped-def]
+    ids = _add(tenant.id, *(f"Filler {n:04d}" for n in range(50)), "Needle Household")
+    page = firm.get("/admin/documents/new").get_data(as_text=True)
+    assert "Filler 0001" not in page and 'id="account-search"' in page
+    found = firm.get("/admin/documents/new?q=needle").get_data(as_text=True)
+    assert f'value="{ids["Needle Household"]}"' in found and "Filler" not in found
+    given = firm.get(f"/admin/documents/new?account_id={ids['Needle Household']}").get_data(
+        as_text=True
+    )
+    assert "checked" in given.split('id="account-results"')[1].split("</fieldset>")[0]
