@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from sqlalchemy import Select, and_, select, update
+from sqlalchemy import Select, and_, case, func, select, update
 from werkzeug.datastructures import FileStorage
 
 from portal.auth.models import StaffMember
@@ -200,6 +200,22 @@ def staff_query(
     return query.order_by(
         DocumentRequest.due_date.is_(None), DocumentRequest.due_date, DocumentRequest.id.desc()
     )
+
+
+def staff_counts(tenant: TenantSnapshot) -> dict[str, int]:
+    """For the dashboard: requests to review, waiting for clients, and overdue (one query)."""
+    waiting = DocumentRequest.status.in_(OPEN_FOR_CLIENT)
+    late = and_(waiting, DocumentRequest.due_date < utcnow().date())
+    row = db.session.execute(
+        select(
+            func.coalesce(
+                func.sum(case((DocumentRequest.status == RequestStatus.UPLOADED, 1), else_=0)), 0
+            ),
+            func.coalesce(func.sum(case((waiting, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((late, 1), else_=0)), 0),
+        ).where(DocumentRequest.tenant_id == tenant.id)
+    ).one()
+    return {"to_review": int(row[0]), "waiting": int(row[1]), "overdue": int(row[2])}
 
 
 def client_query(tenant: TenantSnapshot, account_id: int) -> Select:

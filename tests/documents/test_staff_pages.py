@@ -43,6 +43,9 @@ def test_list_filters_by_status_account_and_overdue(firm, tenant, staff, create_
     accepted = firm.get("/admin/documents/?status=accepted").get_data(as_text=True)
     assert "No document requests match" in accepted
     assert firm.get("/admin/documents/?page=abc&status=garbage").status_code == 200
+    dashboard = firm.get("/admin/").get_data(as_text=True)
+    assert "Document requests" in dashboard and "1 overdue" in dashboard
+    assert "3 waiting for clients" in dashboard
 
 
 def test_request_form_refuses_empty_and_past_dates(firm, tenant, create_client, smtp):
