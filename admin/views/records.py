@@ -21,7 +21,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from sqlalchemy import and_, select
+from sqlalchemy import and_, func, select
 from wtforms import (
     BooleanField,
     EmailField,
@@ -397,7 +397,12 @@ def export_clients() -> Response:
     """The clients list as CSV, with the list's filters (streamed, a chunk of accounts at a
     time). Its columns are the import's, so the file imports back without any mapping."""
     tenant_id = current_tenant.id
-    account_ids = directory.matching_account_ids(tenant_id, **client_list._filters())
+    matching = directory.account_query(tenant_id, **client_list._filters()).subquery()
+    account_ids = list(
+        db.session.scalars(
+            select(matching.c.id).order_by(func.lower(matching.c.name), matching.c.id)
+        )
+    )
     _audit("clients.export", f"{len(account_ids)} account(s)")
     rows = _export_rows(tenant_id, account_ids)
     response = Response(stream_with_context(_stream(rows)), mimetype="text/csv")

@@ -23,13 +23,13 @@ def _rows(firm, query: str = "") -> list[dict[str, str]]:  # type: ignore[no-unt
 
 
 def test_export_follows_the_list_filters(firm, create_client, accept_invitation, smtp):
-    create_client("ann@jones.example", "Jones Household", name="Ann", invite=False)
     create_client("bob@smith.example", "Smith Ltd", login=False, invite=False)
+    create_client("ann@jones.example", "Jones Household", name="Ann", invite=False)
     archived = create_client("old@gone.example", "Gone Co", invite=False)
     db.session.get(ClientAccount, archived).archived_at = utcnow()
     db.session.commit()
 
-    everything = _rows(firm)
+    everything = _rows(firm)  # in name order, like the list
     assert [r["Account name"] for r in everything] == ["Jones Household", "Smith Ltd"]
     ann = everything[0]
     assert (ann["Contact email"], ann["Contact name"], ann["Portal access"]) == (
