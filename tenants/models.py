@@ -63,6 +63,10 @@ class Tenant(Model):
     action_link_days: Mapped[int] = mapped_column(default=7)
     # Files: the firm's per-file upload limit, never above the platform's MAX_UPLOAD_BYTES.
     max_upload_mb: Mapped[int] = mapped_column(default=50, server_default="50")
+    # Billing (portal.billing): ISO 4217 code ("" = the platform's DEFAULT_CURRENCY) and the
+    # postal address printed on invoices.
+    currency: Mapped[str] = mapped_column(String(3), default="", server_default="")
+    firm_address: Mapped[str] = mapped_column(String(1000), default="", server_default="")
     # Branding: validated values only (see portal/branding); image keys name stored files.
     brand_color: Mapped[str] = mapped_column(String(7), default="#1f4e79")
     accent_color: Mapped[str] = mapped_column(String(7), default="#e8eef5")

@@ -44,6 +44,8 @@ class ClientAccount(TenantOwned, Model):
     phone: Mapped[str] = mapped_column(String(40), default="")
     address: Mapped[str] = mapped_column(Text, default="")
     reference_id: Mapped[str] = mapped_column(String(64), default="")
+    # Billing: where invoices go, several addresses separated by semicolons (portal.billing).
+    billing_email: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class AccountTag(TenantOwned, Model):

@@ -6,14 +6,14 @@ from flask import Blueprint, Flask
 
 from portal.files.uploads import raise_body_limit
 from portal.messaging.text import message_html
-from portal.web.modules import files, links, messages, placeholders, requests
+from portal.web.modules import files, invoices, links, messages, placeholders, requests
 from portal.web.modules.nav import nav_items
 
 BLUEPRINTS: tuple[Blueprint, ...] = (
     messages.bp,
     requests.bp,
     files.bp,
-    placeholders.invoices,
+    invoices.bp,
     placeholders.help,
     links.bp,
 )

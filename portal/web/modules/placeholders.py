@@ -20,5 +20,4 @@ def _placeholder(key: str) -> Blueprint:
     return bp
 
 
-invoices = _placeholder("invoices")
 help = _placeholder("help")
