@@ -31,7 +31,7 @@ from portal.notifications.manifest import icon_svg, manifest
 from portal.notifications.preferences import preferences, save_preferences, shows_preview
 from portal.notifications.push import DEVICE_KEY
 from portal.notifications.service import KINDS, Recipient, unread_count
-from portal.web.session import client_required
+from portal.web.session import ACCOUNT_KEY, client_required
 from tenants.context import current_tenant
 from themes.loader import render_themed
 
@@ -72,6 +72,7 @@ def index() -> str:
         "portal/notifications/index.html",
         page=page,
         kinds=KINDS,
+        account_names={a.id: a.name for a in g.accounts} if len(g.accounts) > 1 else {},
         vapid_key=push.vapid_keys().public_key,
         devices=push.device_count(current_tenant, _me()),
     )
@@ -83,6 +84,8 @@ def open_one(notification_id: int) -> ResponseReturnValue:
     row = centre.find(current_tenant, _me(), notification_id) or abort(404)
     centre.mark_read(row)
     path = row.path
+    if row.account_id is not None and any(a.id == row.account_id for a in g.accounts):
+        session[ACCOUNT_KEY] = row.account_id  # its page belongs to that account
     db.session.commit()
     return redirect(path, 303)
 

@@ -106,3 +106,31 @@ def test_manifests_and_service_worker(app, tenant, client_for, firm):
     assert 'addEventListener("push"' in script and 'addEventListener("notificationclick"' in script
     assert 'addEventListener("fetch"' not in script  # network only: nothing private is cached
     assert 'rel="manifest"' in client.get("/sign-in").get_data(as_text=True)
+
+
+def test_opening_a_notification_of_another_account_switches_to_it(app, tenant, portal_client, send):
+    from portal.clients import directory
+    from portal.clients.models import AccountContact
+    from portal.core.extensions import db
+
+    trust = directory.create_account(tenant.id, "Smith Trust", "company")
+    db.session.flush()
+    db.session.add(
+        AccountContact(
+            tenant_id=tenant.id,
+            account_id=trust.id,
+            contact_id=portal_client.contact_id,
+            login_enabled=True,
+        )
+    )
+    db.session.commit()
+    send([Recipient("client", portal_client.contact_id)], account_id=trust.id, path="/")
+    assert "<h1>Jones Household</h1>" in portal_client.get("/").get_data(as_text=True)
+    page = portal_client.get("/notifications").get_data(as_text=True)
+    assert "New messages · Smith Trust" in page
+    notification_id = int(re.search(r"/notifications/(\d+)/open", page).group(1))
+    opened = portal_client.post(
+        f"/notifications/{notification_id}/open", data={"csrf_token": csrf_from(page)}
+    )
+    assert opened.headers["Location"] == "/"
+    assert "<h1>Smith Trust</h1>" in portal_client.get("/").get_data(as_text=True)
