@@ -119,5 +119,11 @@ def test_workspace_pages_fit_desktop_and_phone_and_pass_axe(
             page.get_by_text("Menu", exact=True).click()
             assert menu.is_visible()
             assert menu.get_by_role("link", name="Pending activation").is_visible()
+            # Every page of the menu fits the phone's width.
+            for href in menu.locator("a").evaluate_all("links => links.map(a => a.href)"):
+                page.goto(href)
+                overflow = page.evaluate("document.documentElement.scrollWidth - innerWidth")
+                if overflow > 0:
+                    problems.append(f"{href} at {width} px scrolls sideways by {overflow} px")
         context.close()
     assert not problems, "\n".join(problems)
