@@ -120,12 +120,11 @@ def decode(data: bytes) -> str:
 def read_rows(data: bytes) -> tuple[list[str], list[list[str]]]:
     """The header row and the data rows (blank rows dropped), cells trimmed."""
     text = decode(data)
-    sample = text[:4096]
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, ",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    # The header line's most frequent separator; quotes are always '"' (csv.Sniffer guesses
+    # the quote character too, and a cell like '+1 555 made it pick the apostrophe).
+    header = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=header.count)
+    reader = csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=delimiter)
     try:
         rows = [[_unquote(cell.strip()) for cell in row] for row in reader]
     except csv.Error as exc:
