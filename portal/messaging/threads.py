@@ -10,7 +10,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select, update
+from sqlalchemy import Select, and_, case, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from portal.auth.models import StaffMember
 from portal.auth.principals import PrincipalKind
@@ -222,23 +224,32 @@ def client_recipients(tenant: TenantSnapshot | int, account_id: int) -> list[Rec
 def mark_read(
     tenant: TenantSnapshot | int, thread: Thread, reader: Person, message_id: int
 ) -> None:
-    """Move the reader's pointer forward (never back) to `message_id`."""
+    """Move the reader's pointer forward (never back) to `message_id`: one upsert, so two tabs
+    opening a thread at the same moment both succeed."""
     if reader.id is None:
         return
-    key = (thread.tenant_id, thread.id, reader.side.value, reader.id)
-    state = db.session.get(ReadState, key)
-    if state is None:
-        state = ReadState(
-            tenant_id=thread.tenant_id,
-            thread_id=thread.id,
-            reader_kind=reader.side.value,
-            reader_id=reader.id,
-            last_read_message_id=0,
+    insert = postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+    statement = insert(ReadState).values(
+        tenant_id=thread.tenant_id,
+        thread_id=thread.id,
+        reader_kind=reader.side.value,
+        reader_id=reader.id,
+        last_read_message_id=message_id,
+        read_at=utcnow(),
+    )
+    newer = statement.excluded.last_read_message_id > ReadState.last_read_message_id
+    db.session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["tenant_id", "thread_id", "reader_kind", "reader_id"],
+            set_={
+                "last_read_message_id": case(
+                    (newer, statement.excluded.last_read_message_id),
+                    else_=ReadState.last_read_message_id,
+                ),
+                "read_at": case((newer, statement.excluded.read_at), else_=ReadState.read_at),
+            },
         )
-        db.session.add(state)
-    if message_id > (state.last_read_message_id or 0):
-        state.last_read_message_id = message_id
-        state.read_at = utcnow()
+    )
 
 
 def viewing(tenant: TenantSnapshot, thread: Thread, reader: Person) -> None:
