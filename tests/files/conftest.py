@@ -7,7 +7,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from werkzeug.datastructures import FileStorage
+from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.test import encode_multipart
 
 from portal.clients.models import ClientAccount
 from portal.core.extensions import db
@@ -98,10 +99,20 @@ def post_files(
     headers: dict[str, str] | None = None,
     **extra: Any,
 ) -> Any:
-    """Open `page` for its CSRF token and post `files` to `action` as the upload form does."""
+    """Open `page` for its CSRF token and post `files` to `action` as the upload form does.
+
+    The body is encoded in memory: Werkzeug's test client would spool a large one to a
+    temporary file it never closes."""
     from tests.fixtures.tenants import csrf_from
 
     token = csrf_from(who.get(page).get_data(as_text=True))
-    data: dict[str, Any] = {"csrf_token": token, **extra}
-    data["files"] = [(io.BytesIO(content), name) for content, name in files]
-    return who.post(action, data=data, content_type="multipart/form-data", headers=headers or {})
+    values = MultiDict([("csrf_token", token), *extra.items()])
+    for content, name in files:
+        values.add("files", FileStorage(io.BytesIO(content), filename=name))
+    boundary, body = encode_multipart(values)
+    return who.post(
+        action,
+        data=body,
+        content_type=f"multipart/form-data; boundary={boundary}",
+        headers=headers or {},
+    )
