@@ -12,7 +12,7 @@ from portal.notifications.emails import (
     sweep_unsent_groups,
 )
 from portal.notifications.models import Notification
-from portal.notifications.push import send_push
+from portal.notifications.push import send_push, send_test
 from portal.notifications.service import Recipient, release_pending
 from tenants.resolution import snapshot_by_id
 
@@ -45,6 +45,16 @@ def send_notification_push(
         delay = PUSH_RETRY_DELAYS[attempt - 1]
         enqueue(send_notification_push, notification_id, result.failed, attempt + 1, delay=delay)
     return result.sent
+
+
+@job
+def send_test_push(tenant_id: int, subscription_id: int, url: str) -> int:
+    tenant = snapshot_by_id(tenant_id)
+    if tenant is None:
+        return 0
+    sent = send_test(tenant, subscription_id, url).sent
+    db.session.commit()
+    return sent
 
 
 @job

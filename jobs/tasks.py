@@ -40,6 +40,7 @@ JOBS = (
     notifications.send_notification_push,
     notifications.send_notification_digests,
     notifications.sweep_notification_emails,
+    notifications.send_test_push,
 )
 
 RECURRING = (

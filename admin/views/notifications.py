@@ -19,6 +19,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from admin.access import staff_required
+from jobs.queue import enqueue
 from portal.auth.principals import PrincipalKind
 from portal.core.errors import UserError, form_status
 from portal.core.extensions import db
@@ -55,6 +56,7 @@ def index() -> str:
         page=page,
         kinds=KINDS,
         vapid_key=push.vapid_keys().public_key,
+        this_device=isinstance(session.get(DEVICE_KEY), int),
         devices=push.device_count(current_tenant, _me()),
     )
 
@@ -121,6 +123,19 @@ def add_device() -> ResponseReturnValue:
     session[DEVICE_KEY] = device.id  # signing out here forgets this device
     db.session.commit()
     return jsonify(ok=True, devices=push.device_count(current_tenant, _me()))
+
+
+@bp.post("/devices/test")
+@staff_required
+def test_device() -> ResponseReturnValue:
+    """Send this device a test notification (a job), to check that push reaches it."""
+    device_id = session.get(DEVICE_KEY)
+    if not isinstance(device_id, int):
+        flash("Turn on notifications on this device first.", "warning")
+    else:
+        enqueue("send_test_push", current_tenant.id, device_id, "/admin/notifications/")
+        flash("A test notification is on its way to this device.", "success")
+    return redirect(url_for("admin_notifications.index"), 303)
 
 
 @bp.post("/devices/remove")

@@ -180,11 +180,33 @@ def send_push(notification: Notification, device_ids: list[int] | None = None) -
         devices = [device for device in devices if device.id in device_ids]
     if not devices:
         return PushResult(0, [])
-    keys = vapid_keys()
-    vapid = Vapid02.from_pem(keys.private_pem)
     tenant = snapshot_by_id(notification.tenant_id)
     firm = (tenant.portal_name or tenant.name) if tenant is not None else ""
-    data = json.dumps(payload(notification, firm, shows_preview(notification.tenant_id, recipient)))
+    data = payload(notification, firm, shows_preview(notification.tenant_id, recipient))
+    return deliver(devices, data, f"notification {notification.id}")
+
+
+def send_test(tenant: TenantSnapshot, subscription_id: int, url: str) -> PushResult:
+    """'Send a test notification' to one device: does push reach it at all? The caller
+    commits."""
+    device = db.session.scalar(
+        owned(PushSubscription, tenant, PushSubscription.id == subscription_id)
+    )
+    if device is None:
+        return PushResult(0, [])
+    data = {
+        "title": tenant.portal_name or tenant.name,
+        "body": "Test notification: notifications work on this device.",
+        "url": url,
+        "tag": "test",
+    }
+    return deliver([device], data, "test")
+
+
+def deliver(devices: list[PushSubscription], data: dict[str, str], what: str) -> PushResult:
+    """Encrypt `data` for each device and post it to its push service; the caller commits."""
+    vapid = Vapid02.from_pem(vapid_keys().private_pem)
+    body = json.dumps(data)
     sent = 0
     failed: list[int] = []
     reasons: list[str] = []
@@ -195,7 +217,7 @@ def send_push(notification: Notification, device_ids: list[int] | None = None) -
                     "endpoint": device.endpoint,
                     "keys": {"p256dh": device.p256dh, "auth": device.auth},
                 },
-                data=data,
+                data=body,
                 vapid_private_key=vapid,
                 vapid_claims={"sub": _subject()},
                 timeout=PUSH_TIMEOUT,
@@ -217,7 +239,7 @@ def send_push(notification: Notification, device_ids: list[int] | None = None) -
         device.last_sent_at = utcnow()
         sent += 1
     if reasons:
-        log.warning("push for notification %s failed: %s", notification.id, "; ".join(reasons))
+        log.warning("push for %s failed: %s", what, "; ".join(reasons))
     return PushResult(sent, failed)
 
 

@@ -21,6 +21,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, user_logged_out
 
+from jobs.queue import enqueue
 from portal.auth.principals import PrincipalKind
 from portal.core.errors import UserError, form_status
 from portal.core.extensions import db
@@ -74,6 +75,7 @@ def index() -> str:
         kinds=KINDS,
         account_names={a.id: a.name for a in g.accounts} if len(g.accounts) > 1 else {},
         vapid_key=push.vapid_keys().public_key,
+        this_device=isinstance(session.get(DEVICE_KEY), int),
         devices=push.device_count(current_tenant, _me()),
     )
 
@@ -143,6 +145,19 @@ def add_device() -> ResponseReturnValue:
     session[DEVICE_KEY] = device.id  # signing out here forgets this device
     db.session.commit()
     return jsonify(ok=True, devices=push.device_count(current_tenant, _me()))
+
+
+@bp.post("/notifications/devices/test")
+@client_required
+def test_device() -> ResponseReturnValue:
+    """Send this device a test notification (a job), to check that push reaches it."""
+    device_id = session.get(DEVICE_KEY)
+    if not isinstance(device_id, int):
+        flash("Turn on notifications on this device first.", "warning")
+    else:
+        enqueue("send_test_push", current_tenant.id, device_id, "/notifications")
+        flash("A test notification is on its way to this device.", "success")
+    return redirect(url_for("notifications.index"), 303)
 
 
 @bp.post("/notifications/devices/remove")

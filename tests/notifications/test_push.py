@@ -182,3 +182,24 @@ def test_a_locked_phone_shows_no_names_by_default(app, tenant, staff, push_servi
         "url": "/admin/inbox/4",
         "tag": "thread:12",
     }
+
+
+def test_send_a_test_notification_to_this_device(app, tenant, portal_client, push_service):
+    page = portal_client.get("/notifications").get_data(as_text=True)
+    assert "Send a test notification" not in page
+    refused = portal_client.submit("/notifications", {}, action="/notifications/devices/test")
+    assert refused.status_code == 303
+    assert "Turn on notifications on this device first." in portal_client.get(
+        "/notifications"
+    ).get_data(as_text=True)
+    assert add_device(portal_client, push_service.subscription()).status_code == 200
+    assert "Send a test notification" in portal_client.get("/notifications").get_data(as_text=True)
+    sent = portal_client.submit("/notifications", {}, action="/notifications/devices/test")
+    assert sent.status_code == 303
+    [delivery] = push_service.wait_for(1)
+    assert delivery.payload == {
+        "title": "Acme Accounting",
+        "body": "Test notification: notifications work on this device.",
+        "url": "/notifications",
+        "tag": "test",
+    }
