@@ -21,6 +21,7 @@ from admin.views import (
     files,
     firm,
     inbox,
+    invoices,
     mail_domains,
     modules,
     notifications,
@@ -65,6 +66,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     records.bp,
     files.bp,
     notifications.bp,
+    invoices.bp,
 )
 
 

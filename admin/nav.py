@@ -76,6 +76,13 @@ FIRM_NAV: tuple[NavGroup, ...] = (
     NavGroup("Files", (NavItem("Files", "admin_files.index"),)),
     NavGroup("Documents", (NavItem("Documents", "admin_documents.index"),)),
     NavGroup(
+        "Billing",
+        (
+            NavItem("Invoices", "admin_invoices.index", "clients", also=("admin_invoices.",)),
+            NavItem("Billing settings", "admin_invoices.settings", SETTINGS),
+        ),
+    ),
+    NavGroup(
         "Settings",
         (
             NavItem("Portal settings", "admin_settings.portal_settings", SETTINGS),

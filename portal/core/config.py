@@ -123,6 +123,7 @@ class Defaults:
     FILES_TRASH_DAYS = 30
     FILES_PURGE_INTERVAL = 3600
     ZIP_MAX_UNCOMPRESSED_BYTES = 1024**3  # archives and Office files expanding beyond: refused
+    DEFAULT_CURRENCY = "USD"  # invoices of firms that chose none (Settings › Billing)
     ZIP_MAX_RATIO = 100  # uncompressed / compressed, above a few MB
     ZIP_MAX_ENTRIES = 10_000
 

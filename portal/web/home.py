@@ -7,6 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from portal.auth.principals import PrincipalKind
+from portal.billing.waiting import items_for_client as invoice_items
 from portal.core.database import utcnow
 from portal.core.extensions import db
 from portal.core.waiting import WaitingItem
@@ -70,6 +71,8 @@ def waiting_items(contact_id: int) -> list[WaitingItem]:
     items first by due date, then the newest."""
     items = document_items(current_tenant, g.account.id, contact_id)
     items += message_items(current_tenant, g.account.id, contact_id)
+    if is_enabled(current_tenant.id, "invoices"):
+        items += invoice_items(current_tenant, g.account.id, contact_id)
     newest_first = sorted(items, key=lambda item: item.since, reverse=True)
     return sorted(newest_first, key=lambda item: (item.due is None, item.due or item.since))
 
