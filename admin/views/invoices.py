@@ -28,6 +28,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional
 
 from admin.access import permission_required
+from admin.forms import SelectChoice
 from portal.audit.service import Outcome, record
 from portal.auth.roles import Permission
 from portal.billing import invoices, matters, sending
@@ -99,7 +100,9 @@ class VoidForm(ConfirmForm):
 class MatterForm(FlaskForm):
     name = StringField("Name", validators=[Length(max=200)])
     number = StringField("Matter number", validators=[Optional(), Length(max=40)])
-    status = SelectField("Status", choices=[(s.value, s.value.title()) for s in MatterStatus])
+    status = SelectField(
+        "Status", choices=[SelectChoice(s.value, s.value.title()) for s in MatterStatus]
+    )
     email = StringField("Billing email(s), separated by semicolons")
 
 
@@ -174,15 +177,15 @@ def _chosen_account(form: InvoiceForm) -> ClientAccount | None:
     raw = request.form.get("account_id", "") if request.method == "POST" else ""
     raw = raw or request.args.get("account_id", "")
     account = get_owned(ClientAccount, current_tenant, int(raw)) if raw.isdigit() else None
-    form.account_id.choices = [(account.id, account.name)] if account else []
+    form.account_id.choices = [SelectChoice(account.id, account.name)] if account else []
     return account
 
 
 def _matter_choices(form: InvoiceForm, account: ClientAccount | None) -> None:
-    choices = [("", "No matter")]
+    choices = [SelectChoice("", "No matter")]
     if account is not None:
         found = db.session.scalars(matters.matters_of(current_tenant, account.id).limit(200))
-        choices += [(str(m.id), f"{m.number} {m.name}".strip()) for m in found]
+        choices += [SelectChoice(str(m.id), f"{m.number} {m.name}".strip()) for m in found]
     form.matter_id.choices = choices
 
 
@@ -286,7 +289,7 @@ def edit(invoice_id: int) -> ResponseReturnValue:
         return redirect(url_for("admin_invoices.show", invoice_id=invoice.id))
     form = InvoiceForm(obj=invoice if request.method == "GET" else None)
     account = _account_or_404(invoice.account_id)
-    form.account_id.choices = [(account.id, account.name)]
+    form.account_id.choices = [SelectChoice(account.id, account.name)]
     _matter_choices(form, account)
     if request.method == "GET":
         form.account_id.data = account.id
@@ -413,7 +416,9 @@ def account_matters(account_id: int) -> ResponseReturnValue:
             _audit("matter.created", f"matter={matter.id} account={account.id}")
             flash(f"Matter “{matter.name}” added.")
             return redirect(url_for("admin_invoices.account_matters", account_id=account.id))
-    page = paginate(matters.matters_of(current_tenant, account.id), page_number(request.args))
+    page = invoices.entity_page(
+        matters.matters_of(current_tenant, account.id), page_number(request.args)
+    )
     status = 422 if form.errors or email_form.errors else 200
     return render_template(
         "admin/invoices/matters.html",
