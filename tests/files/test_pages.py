@@ -175,3 +175,24 @@ def test_firm_sets_its_upload_limit_within_the_platform_maximum(
     response = post_files(client, "/files/", "/files/upload", [(b"x" * (1024 * 1024 + 1), "a.txt")])
     assert response.status_code == 422
     assert "files can be at most 1 MB" in response.get_data(as_text=True)
+
+
+def test_moving_into_internal_hides_a_file_and_clients_cannot(
+    firm: Any, client: Any, account: Any
+) -> None:
+    firm.submit(f"/admin/files/{account.id}/", {}, action=f"/admin/files/{account.id}/internal")
+    internal = db.session.scalar(select(Folder).where(Folder.internal.is_(True)))
+    assert internal is not None
+    post_files(client, "/files/", "/files/upload", [(b"mine", "mine.txt"), (b"more", "more.txt")])
+    mine, more = only_file("mine.txt"), only_file("more.txt")
+    refused = client.submit(f"/files/{mine.id}/move", {"folder_id": str(internal.id)})
+    assert refused.status_code == 422
+    assert "That folder no longer exists." in refused.get_data(as_text=True)
+    moved = firm.submit(
+        f"/admin/files/{account.id}/{more.id}/move", {"folder_id": str(internal.id)}
+    )
+    assert moved.status_code == 303
+    db.session.refresh(more)
+    assert more.internal
+    assert ">more.txt</a>" not in client.get("/files/").get_data(as_text=True)
+    assert client.get(f"/files/{more.id}/download").status_code == 404
