@@ -16,6 +16,7 @@ from wtforms.validators import Length
 
 from admin.access import staff_required
 from admin.views import firm
+from portal.audit.service import Outcome, record
 from portal.clients import directory
 from portal.clients.models import ClientAccount
 from portal.core.errors import UserError, form_status, show_on_form
@@ -225,6 +226,14 @@ def assign(thread_id: int) -> Response:
     else:
         db.session.commit()
         flash("Assignment saved.")
+        record(
+            "thread.assigned",
+            tenant=current_tenant,
+            principal_kind="staff",
+            principal_id=current_user.id,
+            outcome=Outcome.SUCCESS,
+            detail=f"thread:{thread.id} staff:{thread.assigned_staff_id or 'nobody'}",
+        )
     request_id = _int(request.form.get("next_request"))
     if request_id is not None:
         return redirect(url_for("admin_requests.show", request_id=request_id), 303)

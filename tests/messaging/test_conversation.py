@@ -3,6 +3,7 @@ scoping, escaping and the live poll."""
 
 from __future__ import annotations
 
+from portal.audit.models import AuditEvent
 from portal.core.extensions import db
 from portal.messaging.models import Message, Thread
 from tests.messaging.conftest import account_id, messages_badge, post_form, start_thread
@@ -123,6 +124,8 @@ def test_staff_start_a_thread_assign_and_filter(app, firm, jane, make_staff, ten
         action=f"/admin/inbox/{other}/assign",
     )
     assert db.session.get(Thread, other).assigned_staff_id == colleague.id
+    logged = db.session.query(AuditEvent).filter_by(event="thread.assigned").one()
+    assert logged.detail == f"thread:{other} staff:{colleague.id}"
     mine = firm.get("/admin/inbox/?mine=1").get_data(as_text=True)
     assert "Unrelated question" not in mine
     suggestions = firm.get("/admin/inbox/accounts?q=jon").get_json()
