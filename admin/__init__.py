@@ -26,6 +26,7 @@ from admin.views import (
     modules,
     notifications,
     operator,
+    payments,
     preview,
     records,
     requests,
@@ -67,6 +68,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     files.bp,
     notifications.bp,
     invoices.bp,
+    payments.bp,
 )
 
 

@@ -9,6 +9,7 @@ pytest_plugins = [
     "tests.fixtures.tenants",
     "tests.fixtures.people",
     "tests.fixtures.push",
+    "tests.fixtures.stripe_stub",
 ]
 
 

@@ -16,6 +16,7 @@ from portal.web import (
     home,
     modules,
     notifications,
+    payments,
     previewing,
     signup,
     teammates,
@@ -25,6 +26,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = (home.bp, access.bp, signup.bp, health.bp)
 BLUEPRINTS += (teammates.bp,)
 BLUEPRINTS += (documents.bp, actions.bp)
 BLUEPRINTS += (notifications.bp,)
+BLUEPRINTS += (payments.bp,)
 
 
 def init_app(app: Flask) -> None:
