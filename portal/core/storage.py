@@ -20,11 +20,16 @@ from typing import IO, TYPE_CHECKING, Any, Protocol, cast
 import boto3
 from botocore.config import Config as BotoConfig
 from botocore.exceptions import ClientError
-from flask import Flask, current_app
+from flask import Flask, current_app, has_app_context
+from sqlalchemy import event
+from sqlalchemy.orm import Session, SessionTransaction
+
+from portal.core.extensions import db
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
+_NEW_OBJECTS = "foyer.new_storage_keys"
 _KEY = re.compile(r"^[a-z0-9]+(?:/[a-z0-9][a-z0-9._-]{0,120})+$")
 CHUNK = 64 * 1024
 
@@ -198,7 +203,35 @@ class _CountingReader:
         return data
 
 
+def stored_for_transaction(key: str) -> None:
+    """Remember an object written for rows not committed yet: if the transaction is rolled
+    back instead, its bytes are deleted, so no unreachable object is left behind."""
+    session = db.session()
+    if not session.in_transaction():
+        session.begin()
+    session.info.setdefault(_NEW_OBJECTS, []).append(key)
+
+
+def _keep_after_commit(session: Session) -> None:
+    session.info.pop(_NEW_OBJECTS, None)
+
+
+def _delete_after_rollback(session: Session, previous: SessionTransaction) -> None:
+    if previous.nested:
+        return  # a savepoint: the outer transaction decides
+    keys = session.info.pop(_NEW_OBJECTS, None)
+    if keys and has_app_context() and "foyer.storage" in current_app.extensions:
+        for key in keys:
+            storage().delete(key)
+
+
 def init_app(app: Flask) -> None:
+    for name, listener in (
+        ("after_commit", _keep_after_commit),
+        ("after_soft_rollback", _delete_after_rollback),
+    ):
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)
     backend = str(app.config.get("STORAGE_BACKEND") or "local").lower()
     if backend == "s3":
         if not app.config.get("S3_BUCKET"):

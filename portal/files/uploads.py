@@ -17,7 +17,7 @@ from portal.auth.models import StaffMember
 from portal.clients.models import ClientAccount, Contact
 from portal.core.errors import UserError
 from portal.core.extensions import db
-from portal.core.storage import storage
+from portal.core.storage import storage, stored_for_transaction
 from portal.files import checks
 from portal.files.folders import internal_folder
 from portal.files.models import ClientFile, Folder, UploaderKind
@@ -109,6 +109,7 @@ def accept_upload(
         digest = _sha256(stream)
         key = f"tenants/{tenant.id}/files/{uuid.uuid4().hex}"
         storage().put_stream(key, stream)
+        stored_for_transaction(key)
     finally:
         if stream is not upload.stream:
             stream.close()

@@ -69,3 +69,19 @@ def test_refusal_stores_nothing(app: Any, snap: Any, account: Any) -> None:
     assert db.session.scalars(select(ClientFile)).all() == []
     root = storage().root  # type: ignore[attr-defined]
     assert not root.exists() or not any(p.is_file() for p in root.rglob("*"))
+
+
+def test_a_rolled_back_upload_leaves_no_bytes(app: Any, snap: Any, account: Any) -> None:
+    row = accept_upload(
+        snap, account.id, upload(b"x", "x.txt"), uploader_kind="staff", uploader_id=0
+    )
+    key = row.storage_key
+    assert storage().get(key) == b"x"
+    db.session.rollback()
+    assert storage().get(key) is None
+    kept = accept_upload(
+        snap, account.id, upload(b"y", "y.txt"), uploader_kind="staff", uploader_id=0
+    )
+    db.session.commit()
+    db.session.rollback()
+    assert storage().get(kept.storage_key) == b"y"
