@@ -7,7 +7,7 @@ from portal.billing.models import Invoice, InvoiceStatus, Matter
 from portal.billing.pdf import pdf_key, render_pdf
 from portal.clients.models import ClientAccount
 from portal.core.extensions import db
-from portal.core.storage import storage
+from portal.core.storage import storage, stored_for_transaction
 from tenants.models import Tenant
 from tenants.scoping import get_owned, tenant_id_of
 from tenants.snapshot import TenantSnapshot
@@ -56,6 +56,7 @@ def send_invoice(tenant: TenantSnapshot | int, invoice: Invoice) -> bytes:
     data = fresh_pdf(tenant, invoice)
     key = pdf_key(invoice)
     storage().put(key, data)
+    stored_for_transaction(key)  # deleted again if the sending transaction rolls back
     invoices.mark_sent(invoice, key)
     db.session.flush()
     return data

@@ -181,3 +181,15 @@ def test_failed_creation_leaves_no_gap(
     )
     db.session.rollback()  # the request failed after taking a number
     assert make_invoice(tenant, account).number == "INV-00002"
+
+
+def test_sending_rolled_back_leaves_a_draft_and_no_pdf(
+    make_invoice: Callable[..., Invoice], tenant: Any, account: Any
+) -> None:
+    invoice = make_invoice(tenant, account)
+    sending.send_invoice(tenant.id, invoice)
+    key = invoice.pdf_key
+    assert storage().get(key) is not None
+    db.session.rollback()  # e.g. the invoice email could not be queued
+    assert storage().get(key) is None
+    assert db.session.get(Invoice, invoice.id).status == InvoiceStatus.DRAFT
