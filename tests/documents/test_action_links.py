@@ -131,7 +131,9 @@ def test_a_view_link_downloads_only_its_file_and_cannot_upload(
     db.session.commit()
     contact = directory.find_contact_by_email(tenant.id, "vera@client.example")
     assert contact is not None
+    files_page = firm.get(f"/admin/files/{account_id}/").get_data(as_text=True)
     page = f"/admin/documents/accounts/{account_id}/share-file"
+    assert page in files_page  # the staff Files page links to it
     form = firm.get(page).get_data(as_text=True)
     assert "report.pdf" in form and "vera@client.example" in form
     shared = firm.submit(
