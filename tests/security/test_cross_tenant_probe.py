@@ -52,12 +52,14 @@ from portal.modules.models import LinkMode, ModuleLink
 from portal.signup.models import SignupCode
 from tenants.resolution import forget_tenants, snapshot_by_id
 from tenants.webdomains.service import claim_domain
+from tests.billing.probe_data import billing_objects
 from tests.documents.probe_data import document_objects
 from tests.files.probe_data import file_objects
 from tests.fixtures.people import sign_in_staff, tenant_host
 from tests.fixtures.tenants import HostClient, csrf_from
 from tests.messaging.probe_data import messaging_objects
 from tests.notifications.probe_data import notification_objects
+from tests.payments.probe_data import payment_objects
 from tests.security.test_headers_everywhere import header_problems
 
 # --- what the probe may meet ----------------------------------------------------------------
@@ -110,6 +112,7 @@ ID_FIELDS = {
     "merge_contact_id": "contact_id",  # merge two contacts (client records)
     "folder_id": "folder_id",  # upload into / move to a folder (files)
     "parent_id": "folder_id",  # new folder inside a folder (files)
+    "matter_id": "matter_id",  # invoice of a matter (billing)
 }
 
 # Tenant B's distinctive data: none of it may appear in any answer to tenant A's people.
@@ -207,6 +210,10 @@ def world(app: Flask, make_tenant, make_staff, tenant, staff, client_for) -> dic
     a_ids |= messaging_objects(tenant.id, a1_account, a1_contact, staff.id, "Acme")
     a_ids |= file_objects(tenant.id, a1_account, staff.id, "Acme")
     a2_ids |= file_objects(tenant.id, a2_account, staff.id, A2_ACCOUNT)
+    a_ids |= billing_objects(tenant.id, a1_account, "Acme")
+    a2_ids |= billing_objects(tenant.id, a2_account, A2_ACCOUNT)
+    a_ids |= payment_objects(tenant.id, a1_account, "ann@alpha.example", "Acme")[0]
+    a2_ids |= payment_objects(tenant.id, a2_account, A2_EMAIL, A2_ACCOUNT)[0]
     a2_messaging = messaging_objects(
         tenant.id, a2_account, a2_contact, staff.id, A2_ACCOUNT, "Acme"
     )
@@ -259,6 +266,7 @@ def world(app: Flask, make_tenant, make_staff, tenant, staff, client_for) -> dic
             expires_at=utcnow() + timedelta(hours=1),
         )
     )
+    b_payments, b_pay_token = payment_objects(bravo.id, b_account, B_EMAIL, B_ACCOUNT)
     logo = "logo-" + "ab" * 32 + ".png"
     storage().put(image_key(bravo.id, logo), PNG)
     db.session.flush()
@@ -277,6 +285,8 @@ def world(app: Flask, make_tenant, make_staff, tenant, staff, client_for) -> dic
         **notification_objects(bravo.id, b_staff.id, B_ACCOUNT),
         **messaging_objects(bravo.id, b_account, b_contact, b_staff.id, B_ACCOUNT),
         **file_objects(bravo.id, b_account, b_staff.id, B_ACCOUNT),
+        **billing_objects(bravo.id, b_account, B_ACCOUNT),
+        **b_payments,
     }
     b_strings = {
         "token": [
@@ -286,6 +296,7 @@ def world(app: Flask, make_tenant, make_staff, tenant, staff, client_for) -> dic
             signup_raw,
             staff_link.rsplit("/", 1)[1],
             staff_reset_raw,
+            b_pay_token,
         ],
         "name": [logo],
     }
