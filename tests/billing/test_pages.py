@@ -191,3 +191,22 @@ def test_list_queries_constant(
     for (page, is_firm, size), value in counts.items():
         if size == 100:
             assert value == counts[(page, is_firm, 10)], page
+
+
+def test_staff_list_filters_and_account_page_links(
+    firm: Any, account: Any, make_account: Any, tenant: Any,
+    make_invoice: Callable[..., Invoice],
+) -> None:  # fmt: skip
+    late = make_invoice(tenant, account, line(price=5000), send=True, due_in=-2)
+    draft = make_invoice(tenant, account, line(price=6000))
+    other = make_invoice(tenant, make_account(tenant, "Oak Ltd"), line(price=7000), send=True)
+    overdue_only = firm.get("/admin/invoices/?overdue=1").get_data(as_text=True)
+    assert late.number in overdue_only and draft.number not in overdue_only
+    assert other.number not in overdue_only and "Overdue" in overdue_only
+    drafts = firm.get("/admin/invoices/?status=draft").get_data(as_text=True)
+    assert draft.number in drafts and late.number not in drafts
+    mine = firm.get(f"/admin/invoices/?account_id={account.id}").get_data(as_text=True)
+    assert other.number not in mine and late.number in mine
+    assert firm.get("/admin/invoices/new").status_code == 200
+    account_page = firm.get(f"/admin/clients/{account.id}").get_data(as_text=True)
+    assert f"/admin/invoices/accounts/{account.id}/matters" in account_page
