@@ -122,8 +122,10 @@ class Defaults:
     TENANT_STORAGE_QUOTA_BYTES = 10 * 1024**3  # per firm, trash included
     FILES_TRASH_DAYS = 30
     FILES_PURGE_INTERVAL = 3600
+    TENANT_PURGE_INTERVAL = 3600  # seconds between purges of tenants past their grace period
     ZIP_MAX_UNCOMPRESSED_BYTES = 1024**3  # archives and Office files expanding beyond: refused
     DEFAULT_CURRENCY = "USD"  # invoices of firms that chose none (Settings › Billing)
+    STRIPE_API_BASE = "https://api.stripe.com"  # tests point it at their local stub
     ZIP_MAX_RATIO = 100  # uncompressed / compressed, above a few MB
     ZIP_MAX_ENTRIES = 10_000
 

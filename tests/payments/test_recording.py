@@ -118,3 +118,14 @@ def test_drafts_take_no_payment(firm, invoice):
     response = _record(firm, draft.id, "10")
     assert response.status_code == 422
     assert "is draft" in response.get_data(as_text=True)
+
+
+def test_invoice_pages_lead_to_recording_and_paying(firm, client, invoice):
+    bill = invoice(10000)
+    staff_page = firm.get(f"/admin/invoices/{bill.id}").get_data(as_text=True)
+    assert f"/admin/payments/record/{bill.id}" in staff_page
+    client_page = client.get(f"/invoices/{bill.id}").get_data(as_text=True)
+    assert f"/payments/invoice/{bill.id}" in client_page and "Pay now" in client_page
+    _record(firm, bill.id, "100")
+    assert "Pay now" not in client.get(f"/invoices/{bill.id}").get_data(as_text=True)
+    assert "kind=refund" in firm.get(f"/admin/invoices/{bill.id}").get_data(as_text=True)
