@@ -21,6 +21,7 @@ from admin.views import (
     files,
     firm,
     inbox,
+    invoice_email,
     invoices,
     mail_domains,
     modules,
@@ -68,6 +69,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     files.bp,
     notifications.bp,
     invoices.bp,
+    invoice_email.bp,
     payments.bp,
 )
 

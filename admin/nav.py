@@ -80,6 +80,7 @@ FIRM_NAV: tuple[NavGroup, ...] = (
         (
             NavItem("Invoices", "admin_invoices.index", "clients", also=("admin_invoices.",)),
             NavItem("Billing settings", "admin_invoices.settings", SETTINGS),
+            NavItem("Invoice emails", "admin_invoice_email.settings", SETTINGS),
             NavItem("Payments", "admin_payments.index", "clients"),
             NavItem("Payment settings", "admin_payments.settings", SETTINGS),
         ),

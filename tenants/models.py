@@ -61,6 +61,8 @@ class Tenant(Model):
     document_reminder_days: Mapped[int] = mapped_column(default=3)
     action_links_enabled: Mapped[bool] = mapped_column(default=True)
     action_link_days: Mapped[int] = mapped_column(default=7)
+    # Invoice emails (portal.billing.emailing): invitations in a separate email, not inside.
+    invoice_invite_separately: Mapped[bool] = mapped_column(default=False, server_default=false())
     # Files: the firm's per-file upload limit, never above the platform's MAX_UPLOAD_BYTES.
     max_upload_mb: Mapped[int] = mapped_column(default=50, server_default="50")
     # Billing (portal.billing): ISO 4217 code ("" = the platform's DEFAULT_CURRENCY) and the

@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask import current_app
-from flask_mail import Connection, Message
+from flask_mail import Connection, Message, sanitize_address
 from sqlalchemy import Row, or_, select, update
 
 from jobs.queue import enqueue
 from portal.core.database import utcnow
 from portal.core.extensions import db
+from portal.mail.attachments import Attachment, AttachmentMissing, for_messages, load
 from portal.mail.models import OutboxMessage, OutboxStatus
 from portal.maildomains.keys import KeyDecryptionError
 from portal.maildomains.sending import SigningKey, sign, signing_key_for
@@ -79,13 +80,16 @@ def deliver(ids: list[int]) -> DeliveryReport:
         for row in rows:
             _mark_sent(row, report)
         return report
+    files = for_messages([row.id for row in rows])
     try:
         connection = _TimeoutConnection(current_app.extensions["mail"])
         signing: dict[tuple[int, str], SigningKey | None] = {}
         with connection:
             for index, row in enumerate(rows):
                 try:
-                    _send(connection, row, signing)
+                    _send(connection, row, signing, files.get(row.id, []))
+                except AttachmentMissing as exc:
+                    _mark_error(row, report, f"attachment missing: {exc}", permanent=False)
                 except KeyDecryptionError as exc:
                     _mark_error(row, report, f"DKIM key unusable: {exc}", permanent=False)
                 except smtplib.SMTPResponseException as exc:
@@ -155,31 +159,45 @@ def _claim(ids: list[int]) -> str:
 
 
 def _send(
-    connection: Connection, row: Row, signing: dict[tuple[int, str], SigningKey | None]
+    connection: Connection,
+    row: Row,
+    signing: dict[tuple[int, str], SigningKey | None],
+    files: list[Attachment] | None = None,
 ) -> None:
     """From the tenant's verified domain: DKIM-signed raw bytes over the same connection."""
-    message = _to_message(row)
+    message = _to_message(row, files or [])
     cache_key = (row.tenant_id, row.from_address)
     if cache_key not in signing:
         signing[cache_key] = signing_key_for(row.tenant_id, row.from_address)
     key = signing[cache_key]
     smtp = connection.host  # None when MAIL_SUPPRESS_SEND: Flask-Mail's send() then sends nothing
-    if key is None or smtp is None:
+    if smtp is None or (key is None and not row.to_header and not row.cc_header):
         connection.send(message)
+        return
+    # The envelope is this row's recipient only: the shown To/Cc of a copy reach nobody else.
+    if key is None:
+        smtp.sendmail(sanitize_address(row.from_address), [row.to_address], message.as_bytes())
         return
     smtp.sendmail(key.envelope_from, [row.to_address], sign(message.as_bytes(), key))
 
 
-def _to_message(row: Row) -> Message:
+def _addresses(header: str) -> list[str | tuple[str, str]]:
+    return [part.strip() for part in header.split(",") if part.strip()]
+
+
+def _to_message(row: Row, files: list[Attachment] | None = None) -> Message:
     message = Message(
         subject=row.subject,
-        recipients=[row.to_address],
+        recipients=_addresses(row.to_header) or [str(row.to_address)],
+        cc=_addresses(row.cc_header) or None,
         body=row.text_body,
         html=row.html_body,
         sender=row.from_address,
         reply_to=row.reply_to,
     )
     message.msgId = row.message_id
+    for file in load(files or []):
+        message.attach(file.filename, file.content_type, file.data)
     return message
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKeyConstraint, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core.database import utcnow
@@ -46,3 +46,26 @@ class OutboxMessage(TenantOwned, Model):
     claim_token: Mapped[str | None] = mapped_column(String(32), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
+    # Shown headers when one email goes to several people: each recipient gets their own copy
+    # (envelope: `to_address` only), so a BCC address never appears in any header.
+    to_header: Mapped[str] = mapped_column(Text, default="", server_default="")
+    cc_header: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+
+class OutboxAttachment(TenantOwned, Model):
+    """A file sent with an outbox message: bytes in storage, read again on every attempt."""
+
+    __tablename__ = "outbox_attachments"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "id"),
+        ForeignKeyConstraint(
+            ["tenant_id", "message_id"], ["outbox_messages.tenant_id", "outbox_messages.id"]
+        ),
+        Index("ix_outbox_attachments_message", "message_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int]
+    storage_key: Mapped[str] = mapped_column(String(300))
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
