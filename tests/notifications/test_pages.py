@@ -8,7 +8,7 @@ import re
 from portal.notifications.service import Recipient
 from tests.fixtures.tenants import csrf_from
 
-BADGE = re.compile(r"data-notification-badge>(\d+)")
+BADGE = re.compile(r"data-notification-badge[^>]*>(\d+)")
 
 
 def badge(html: str) -> int:
@@ -134,3 +134,10 @@ def test_opening_a_notification_of_another_account_switches_to_it(app, tenant, p
     )
     assert opened.headers["Location"] == "/"
     assert "<h1>Smith Trust</h1>" in portal_client.get("/").get_data(as_text=True)
+
+
+def test_staff_bell_in_the_dashboard_header(app, firm, staff, send):
+    assert badge(firm.get("/admin/").get_data(as_text=True)) == 0
+    send([Recipient("staff", staff.id)])
+    html = firm.get("/admin/").get_data(as_text=True)
+    assert badge(html) == 1 and 'href="/admin/notifications/"' in html
