@@ -27,10 +27,14 @@ from admin.views import (
     modules,
     notifications,
     operator,
+    operator_health,
+    operator_security,
+    operator_tenants,
     payments,
     preview,
     records,
     requests,
+    security,
     settings,
     share,
     staff_password,
@@ -49,6 +53,8 @@ assets = Blueprint(
 BLUEPRINTS: tuple[Blueprint, ...] = (
     assets,
     operator.bp,
+    operator_tenants.bp,
+    operator_health.bp,
     firm.bp,
     clients.bp,
     settings.bp,
@@ -71,6 +77,8 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     invoices.bp,
     invoice_email.bp,
     payments.bp,
+    operator_security.bp,
+    security.bp,
 )
 
 

@@ -1,4 +1,4 @@
-"""Operator commands: `foyer operators …`, `foyer tenants …`, `foyer demo`."""
+"""Operator commands: `foyer operators …`, `foyer tenants …`, `foyer jobs …`, `foyer demo`."""
 
 from __future__ import annotations
 
@@ -11,15 +11,26 @@ from sqlalchemy import select
 from werkzeug.serving import run_simple
 
 from admin.demo import seed_demo
+from portal.audit.service import Outcome, record
 from portal.auth.staff import create_operator, provision_tenant
 from portal.core.errors import UserError
 from portal.core.extensions import db
+from portal.core.storage import storage
+from portal.operations.deletion import (
+    build_export,
+    find_tenant,
+    purge_after,
+    request_deletion,
+    restore,
+)
+from portal.operations.health import failed_jobs, retry_job
 from tenants.models import Tenant, TenantStatus
 from tenants.provisioning import set_tenant_status
 from tenants.resolution import canonical_host
 
 operators_group = AppGroup("operators", help="Platform operator accounts.")
 tenants_group = AppGroup("tenants", help="Provision and manage tenants (firms).")
+jobs_group = AppGroup("jobs", help="Background jobs: failed ones and retries.")
 
 
 @operators_group.command("create")
@@ -81,6 +92,80 @@ def _set_status(slug: str, status: TenantStatus) -> None:
     click.echo(f"Tenant {tenant.slug} is now {tenant.status}.")
 
 
+@tenants_group.command("delete")
+@click.argument("slug")
+@click.option("--reason", default="", help="Kept with the tenant and in the audit log.")
+@click.option("--yes", is_flag=True, help="Do not ask to type the slug again.")
+def delete_tenant_command(slug: str, reason: str, yes: bool) -> None:
+    """Take a tenant offline, export its data, and purge it after the grace period."""
+    confirm = slug if yes else click.prompt(f"Type {slug} to confirm the deletion")
+    try:
+        tenant = find_tenant(slug)
+        life = request_deletion(tenant, confirm, reason)
+    except UserError as exc:
+        db.session.rollback()
+        raise click.ClickException(exc.message) from None
+    db.session.commit()
+    record("tenant.deletion_requested", tenant=tenant.id, outcome=Outcome.SUCCESS, detail="cli")
+    when = purge_after(life)
+    click.echo(f"Tenant {tenant.slug} is offline; it is purged after {when:%Y-%m-%d} UTC.")
+    key = build_export(tenant.id)
+    click.echo(f"Export archive stored as {key} (foyer tenants export {tenant.slug} --out FILE).")
+
+
+@tenants_group.command("restore")
+@click.argument("slug")
+def restore_tenant_command(slug: str) -> None:
+    """Cancel a deletion within the grace period."""
+    try:
+        tenant = find_tenant(slug)
+        restore(tenant)
+    except UserError as exc:
+        db.session.rollback()
+        raise click.ClickException(exc.message) from None
+    db.session.commit()
+    record("tenant.restored", tenant=tenant.id, outcome=Outcome.SUCCESS, detail="cli")
+    click.echo(f"Tenant {tenant.slug} is restored ({tenant.status}).")
+
+
+@tenants_group.command("export")
+@click.argument("slug")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, writable=True))
+def export_tenant_command(slug: str, out: str) -> None:
+    """Write a tenant's export archive (rows as JSON and its files, zipped) to FILE."""
+    try:
+        tenant = find_tenant(slug)
+        key = build_export(tenant.id)
+    except UserError as exc:
+        raise click.ClickException(exc.message) from None
+    data = storage().get(key) or b""
+    with open(out, "wb") as handle:
+        handle.write(data)
+    click.echo(f"Export of {tenant.slug} written to {out} ({len(data)} bytes).")
+
+
+@jobs_group.command("failed")
+def failed_jobs_command() -> None:
+    """List failed jobs with their error's last line."""
+    redis = current_app.extensions.get("foyer.redis")
+    if redis is None:
+        raise click.ClickException("No REDIS_URL: jobs run in-process and none are kept.")
+    for job in failed_jobs(redis):
+        last = job.error.strip().splitlines()[-1] if job.error.strip() else ""
+        click.echo(f"{job.id}\t{job.queue}\t{job.function}\t{last}")
+
+
+@jobs_group.command("retry")
+@click.argument("job_id")
+def retry_job_command(job_id: str) -> None:
+    """Put a failed job back on its queue."""
+    try:
+        retry_job(job_id)
+    except UserError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(f"Job {job_id} is queued again.")
+
+
 @click.command("demo")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
@@ -111,4 +196,4 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
         run_simple(host, port, app, threaded=True, use_reloader=False)
 
 
-COMMANDS = (operators_group, tenants_group, demo_command)
+COMMANDS = (operators_group, tenants_group, jobs_group, demo_command)

@@ -105,8 +105,18 @@ OPERATOR_NAV: tuple[NavGroup, ...] = (
     NavGroup(
         "Operator",
         (
-            NavItem("Tenants", "operator.index", also=("operator.tenant",)),
+            NavItem(
+                "Tenants",
+                "operator.index",
+                also=(
+                    "operator_tenants.index",
+                    "operator_tenants.detail",
+                    "operator_tenants.suspend",
+                    "operator_tenants.delete",
+                ),
+            ),
             NavItem("New tenant", "operator.new_tenant"),
+            NavItem("Health", "operator_health.index"),
             NavItem("Mailbox", "operator.mailbox", also=("operator.message",)),
         ),
     ),

@@ -21,7 +21,7 @@ from tenants.hosts import normalize_host
 from tenants.models import Domain, DomainStatus, Tenant, TenantStatus
 from tenants.snapshot import TenantSnapshot
 
-PLATFORM_BLUEPRINTS = frozenset({"operator"})
+PLATFORM_BLUEPRINTS = frozenset({"operator", "operator_tenants", "operator_health"})
 ANY_HOST_ATTRIBUTE = "foyer_any_host"
 V = TypeVar("V", bound=Callable[..., object])
 

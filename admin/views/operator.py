@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from email.errors import HeaderParseError
 from email.header import decode_header, make_header
+from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from werkzeug.wrappers import Response
 
 from admin.access import operator_required
 from admin.forms import CreateTenantForm
+from admin.views.operator_tenants import tenant_list
 from portal.auth.forms import SignInForm
 from portal.auth.models import Operator
 from portal.auth.principals import sign_out_everywhere
@@ -22,8 +24,7 @@ from portal.core.errors import UserError, form_status, show_on_form
 from portal.core.extensions import db
 from portal.core.pagination import Page, page_number, paginate, sort_key
 from portal.mail.models import OutboxMessage, OutboxStatus
-from tenants.models import Domain, DomainStatus, Tenant
-from tenants.resolution import canonical_host, platform_host_for
+from tenants.models import Tenant
 
 bp = Blueprint("operator", __name__, url_prefix="/operator")
 MAILBOX_SORTS = ("created", "to", "subject", "status")
@@ -50,22 +51,8 @@ def sign_out() -> Response:
 @bp.get("/")
 @operator_required
 def index() -> str:
-    tenants = db.session.scalars(select(Tenant).order_by(Tenant.slug)).all()
-    verified = db.session.execute(
-        select(Domain.tenant_id, Domain.host).where(Domain.status == DomainStatus.VERIFIED)
-    ).all()
-    hosts: dict[int, list[str]] = {}
-    for tenant_id, host in verified:
-        hosts.setdefault(tenant_id, []).append(host)
-    rows = [
-        {
-            "tenant": tenant,
-            "canonical": canonical_host(tenant),
-            "hosts": [platform_host_for(tenant.slug), *sorted(hosts.get(tenant.id, []))],
-        }
-        for tenant in tenants
-    ]
-    return render_template("admin/operator/tenants.html", rows=rows)
+    """The searchable, paginated tenant list (admin/views/operator_tenants.py)."""
+    return tenant_list()
 
 
 @bp.route("/tenants/new", methods=["GET", "POST"])
@@ -90,7 +77,8 @@ def new_tenant() -> ResponseReturnValue:
 @bp.get("/mailbox")
 @operator_required
 def mailbox() -> str:
-    """Every email in the outbox, a page at a time: filter by recipient, status and kind."""
+    """Every email in the outbox, a page at a time: search subject and addresses, filter by
+    tenant, recipient, status and kind."""
     sort, descending = sort_key(request.args, MAILBOX_SORTS, "-created")
     column = {
         "created": OutboxMessage.id,
@@ -98,12 +86,26 @@ def mailbox() -> str:
         "subject": func.lower(OutboxMessage.subject),
         "status": OutboxMessage.status,
     }[sort]
-    query = select(OutboxMessage).order_by(
-        column.desc() if descending else column.asc(), OutboxMessage.id.desc()
+    query: Any = (  # Select[OutboxMessage, str]: paginate() types one column only
+        select(OutboxMessage, Tenant.slug)
+        .outerjoin(Tenant, Tenant.id == OutboxMessage.tenant_id)
+        .order_by(column.desc() if descending else column.asc(), OutboxMessage.id.desc())
     )
     to = (request.args.get("to") or "").strip().lower()[:320]
     if to:
         query = query.where(func.lower(OutboxMessage.to_address).like(f"%{to}%"))
+    search = (request.args.get("q") or "").strip().lower()[:200]
+    if search:
+        query = query.where(
+            or_(
+                func.lower(OutboxMessage.subject).like(f"%{search}%"),
+                func.lower(OutboxMessage.from_address).like(f"%{search}%"),
+                func.lower(OutboxMessage.to_address).like(f"%{search}%"),
+            )
+        )
+    tenant_slug = (request.args.get("tenant") or "").strip().lower()[:32]
+    if tenant_slug:
+        query = query.where(Tenant.slug == tenant_slug)
     status = request.args.get("status", "")
     if status in {s.value for s in OutboxStatus}:
         query = query.where(OutboxMessage.status == status)
@@ -111,8 +113,8 @@ def mailbox() -> str:
     if kind:
         query = query.where(OutboxMessage.kind == kind)
     rows = paginate(query, page_number(request.args))
-    # paginate() hands back one-element Rows for an entity select: take the messages out.
-    page = Page([row[0] for row in rows.items], rows.number, rows.per_page, rows.has_next)
+    # Rows of (message, tenant slug): the tenant column of the mailbox.
+    page = Page([tuple(row) for row in rows.items], rows.number, rows.per_page, rows.has_next)
     return render_template(
         "admin/operator/mailbox.html",
         page=page,

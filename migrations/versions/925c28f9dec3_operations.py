@@ -17,8 +17,20 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    op.create_table(
+        "tenant_lifecycles",
+        sa.Column("tenant_id", sa.Integer(), nullable=False),
+        sa.Column("suspension_reason", sa.String(length=500), server_default="", nullable=False),
+        sa.Column("suspended_at", sa.DateTime(), nullable=True),
+        sa.Column("deletion_requested_at", sa.DateTime(), nullable=True),
+        sa.Column("deletion_reason", sa.String(length=500), server_default="", nullable=False),
+        sa.Column("previous_status", sa.String(length=16), server_default="", nullable=False),
+        sa.Column("export_key", sa.String(length=200), server_default="", nullable=False),
+        sa.Column("export_ready_at", sa.DateTime(), nullable=True),
+        sa.ForeignKeyConstraint(["tenant_id"], ["tenants.id"]),
+        sa.PrimaryKeyConstraint("tenant_id"),
+    )
 
 
 def downgrade():
-    pass
+    op.drop_table("tenant_lifecycles")

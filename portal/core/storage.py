@@ -47,6 +47,8 @@ class Storage(Protocol):
 
     def delete(self, key: str) -> None: ...
 
+    def usage(self) -> int | None: ...
+
 
 def valid_key(key: str) -> bool:
     """Keys are server-generated (`tenants/<id>/<kind>-<sha256>.png`); refuse anything else."""
@@ -116,6 +118,10 @@ class LocalStorage:
         except (FileNotFoundError, ValueError):
             pass
 
+    def usage(self) -> int | None:
+        """Bytes stored, for the operator's health page (a walk of the folder)."""
+        return sum(p.stat().st_size for p in self.root.rglob("*") if p.is_file())
+
 
 def _chunks(path: Path) -> Iterator[bytes]:
     """Opened on the first read, so a response that is never sent leaves no open file."""
@@ -181,6 +187,17 @@ class S3Storage:
             self.client.delete_object(Bucket=self.bucket, Key=self._name(key))
         except ValueError:
             pass
+
+    def usage(self) -> int | None:
+        """Bytes stored under the prefix (a listing); None when the bucket cannot be listed."""
+        total = 0
+        try:
+            pages = self.client.get_paginator("list_objects_v2")
+            for page in pages.paginate(Bucket=self.bucket, Prefix=self.prefix):
+                total += sum(item.get("Size", 0) for item in page.get("Contents", []))
+        except ClientError:
+            return None
+        return total
 
 
 def _s3_chunks(body: Any) -> Iterator[bytes]:
