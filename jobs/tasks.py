@@ -14,6 +14,7 @@ from jobs import (
     mail,
     mail_domains,
     notifications,
+    operations,
     signups,
     team,
     web_domains,
@@ -41,6 +42,8 @@ JOBS = (
     notifications.send_notification_digests,
     notifications.sweep_notification_emails,
     notifications.send_test_push,
+    operations.build_tenant_export,
+    operations.purge_deleted_tenants,
 )
 
 RECURRING = (
@@ -62,6 +65,9 @@ RECURRING = (
         "sweep-notification-emails",
         notifications.sweep_notification_emails,
         "NOTIFICATION_SWEEP_INTERVAL",
+    ),
+    Recurring(
+        "purge-deleted-tenants", operations.purge_deleted_tenants, "TENANT_PURGE_INTERVAL"
     ),
 )
 
