@@ -161,12 +161,13 @@ def handle_webhook(tenant: TenantSnapshot, payload: bytes, headers: Mapping[str,
             provider=provider.name,
             event_id=event.event_id,
             kind=event.kind[:100],
-        )  # fmt: skip
+        )
     )
-    outcome = _act(tenant, provider, event.kind, event.data)
     try:
+        db.session.flush()  # waits for a concurrent delivery of the same event, then fails
+        outcome = _act(tenant, provider, event.kind, event.data)
         db.session.commit()
-    except IntegrityError:  # the same event (or intent) committed by a concurrent delivery
+    except IntegrityError:  # the same event committed by a concurrent delivery
         db.session.rollback()
         return "duplicate"
     return outcome
@@ -221,6 +222,8 @@ def _record(tenant: TenantSnapshot, provider: PaymentProvider, data: Mapping[str
     except UserError as exc:  # a void invoice paid from an old tab: the firm refunds it
         current_app.logger.warning("payment for invoice %s not applied: %s", invoice.id, exc)
         return "ignored"
+    except IntegrityError:  # the same payment intent recorded by a concurrent event
+        return "duplicate"
     return "recorded"
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import time
 
+import pytest
 from sqlalchemy import func, select
 
 from portal.billing.models import Invoice
@@ -212,3 +213,48 @@ def test_manual_firms_have_no_webhook_endpoint(portal, invoice):
     response = deliver(portal, "checkout.session.completed", completed_session(bill))
     assert response.status_code == 404
     assert _payments() == 0
+
+
+def test_concurrent_deliveries_of_one_event_record_one_payment(
+    app, tenant, invoice, stripe, db_backend, monkeypatch
+):
+    if db_backend != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL; SQLite serializes them anyway")
+    import threading
+
+    from portal.payments import online
+    from tenants.resolution import snapshot_by_id
+
+    bill = invoice(10000)
+    payload = event("checkout.session.completed", completed_session(bill), "evt_race_1")
+    headers = {"Stripe-Signature": sign(payload, WEBHOOK_SECRET)}
+    snapshot = snapshot_by_id(tenant.id)
+    real_provider_of = online.provider_of
+    barrier = threading.Barrier(4)
+
+    def provider_after_barrier(tenant_arg):  # type: ignore[no-untyped-def]
+        provider = real_provider_of(tenant_arg)
+        barrier.wait(10)
+        return provider
+
+    monkeypatch.setattr(online, "provider_of", provider_after_barrier)
+    db.session.remove()
+    outcomes: list[str] = []
+    errors: list[BaseException] = []
+
+    def deliver_once() -> None:
+        try:
+            with app.app_context():
+                outcomes.append(online.handle_webhook(snapshot, payload, headers))
+                db.session.remove()
+        except BaseException as exc:  # noqa: BLE001  (reported below)
+            errors.append(exc)
+
+    threads = [threading.Thread(target=deliver_once) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert errors == []
+    assert sorted(outcomes) == ["duplicate", "duplicate", "duplicate", "recorded"]
+    assert _payments() == 1
