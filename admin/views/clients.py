@@ -23,7 +23,6 @@ from portal.clients.invitations import (
     send_invitation,
 )
 from portal.clients.models import BulkInvite, ClientAccount, Contact
-from portal.clients.pending import pending_rows
 from portal.core.errors import UserError, form_status, show_on_form
 from portal.core.extensions import db
 from portal.core.pagination import page_number, sort_key
@@ -370,8 +369,14 @@ def pending() -> str:
 def pending_action(action: str) -> Response:
     if action not in ("resend", "cancel"):
         abort(404)
-    ids = {int(v) for v in request.form.getlist("contact_ids") if v.isdigit()}
-    rows = [row for row in pending_rows(current_tenant.id) if row.contact.id in ids]
+    ids = sorted({int(v) for v in request.form.getlist("contact_ids") if v.isdigit()})[:500]
+    rows = (
+        listing.pending_page(
+            current_tenant.id, 1, "email", False, only=ids, per_page=len(ids)
+        ).items
+        if ids
+        else []
+    )
     back = url_for(
         "admin_firm.dashboard"
         if request.form.get("back") == "dashboard"

@@ -7,6 +7,7 @@ query each. Sorting and filters are plain strings from the URL, checked against 
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -22,7 +23,7 @@ from portal.core.database import utcnow
 from portal.core.emails import normalize_email
 from portal.core.errors import UserError
 from portal.core.extensions import db
-from portal.core.pagination import Page, paginate
+from portal.core.pagination import PER_PAGE, Page, paginate
 from tenants.scoping import owned
 
 ACCOUNT_SORTS = ("name", "contacts", "last_login", "created")
@@ -139,9 +140,18 @@ def _pending_status(status: str) -> ColumnElement[bool] | None:
 
 
 def pending_page(
-    tenant_id: int, number: int, sort: str, descending: bool, *, status: str = "", search: str = ""
+    tenant_id: int,
+    number: int,
+    sort: str,
+    descending: bool,
+    *,
+    status: str = "",
+    search: str = "",
+    only: Collection[int] | None = None,
+    per_page: int = PER_PAGE,
 ) -> Page[PendingRow]:
-    """Contacts with portal access on a live account who have not activated yet."""
+    """Contacts with portal access on a live account who have not activated yet (`only`:
+    just these contact ids, for actions on the selected rows)."""
     newest = (
         select(Invitation.contact_id, func.max(Invitation.id).label("invitation_id"))
         .where(Invitation.tenant_id == tenant_id)
@@ -162,6 +172,8 @@ def pending_page(
         )
         .where(Contact.tenant_id == tenant_id, Contact.activated_at.is_(None), has_access)
     )
+    if only is not None:
+        query = query.where(Contact.id.in_(list(only)))
     condition = _pending_status(status)
     if condition is not None:
         query = query.where(condition)
@@ -175,7 +187,7 @@ def pending_page(
         "email": func.lower(Contact.email),
         "count": Invitation.send_count,
     }[sort]
-    page = paginate(_ordered(query, by, descending, Contact.id), number)
+    page = paginate(_ordered(query, by, descending, Contact.id), number, per_page)
     ids = [contact.id for contact, _ in page.items]
     names: dict[int, list[tuple[str, int]]] = {}
     if ids:
