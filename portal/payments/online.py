@@ -21,6 +21,7 @@ from portal.billing.models import Invoice
 from portal.clients.models import ClientAccount
 from portal.core.errors import UserError
 from portal.core.extensions import db
+from portal.mail.compose import queue_email
 from portal.payments import secrets
 from portal.payments.models import (
     Payment,
@@ -33,6 +34,7 @@ from portal.payments.models import (
 )
 from portal.payments.providers import PaymentProvider, WebhookRefused, provider_for
 from portal.payments.recording import Allocation, record_payment
+from tenants.context import tenant_url
 from tenants.scoping import get_owned, owned, tenant_id_of
 from tenants.snapshot import TenantSnapshot
 
@@ -128,11 +130,19 @@ def start_saving_card(
     )
 
 
-def remove_saved_method(tenant: TenantSnapshot, method: SavedPaymentMethod) -> None:
-    """Detached at the provider first, then forgotten here; the caller commits."""
+def remove_saved_method(tenant: TenantSnapshot, method: SavedPaymentMethod, email: str) -> None:
+    """Detached at the provider first, then forgotten here, and `email` told; caller commits."""
     if method.provider == ProviderName.STRIPE:
         provider_of(tenant).detach(method.provider_method_id)
     db.session.delete(method)
+    _tell(tenant, email, "payment_method_removed", method)
+
+
+def _tell(tenant: TenantSnapshot, email: str, kind: str, method: SavedPaymentMethod) -> None:
+    """A card saved or removed is confirmed by email, so a stranger's change does not go unseen."""
+    if email:
+        link = tenant_url(tenant.canonical_host, "payments.methods")
+        queue_email(tenant, email, kind, brand=method.brand, last4=method.last4, link=link)
 
 
 def handle_webhook(tenant: TenantSnapshot, payload: bytes, headers: Mapping[str, str]) -> str:
@@ -239,19 +249,19 @@ def _save_card(tenant: TenantSnapshot, provider: PaymentProvider, data: Mapping[
     )
     if exists is not None:
         return "duplicate"
-    db.session.add(
-        SavedPaymentMethod(
-            tenant_id=tenant.id,
-            account_id=account.id,
-            provider=provider.name,
-            customer_id=card.customer_id,
-            provider_method_id=card.method_id,
-            brand=card.brand[:40],
-            last4=card.last4[-4:],
-            exp_month=card.exp_month,
-            exp_year=card.exp_year,
-        )
+    saved = SavedPaymentMethod(
+        tenant_id=tenant.id,
+        account_id=account.id,
+        provider=provider.name,
+        customer_id=card.customer_id,
+        provider_method_id=card.method_id,
+        brand=card.brand[:40],
+        last4=card.last4[-4:],
+        exp_month=card.exp_month,
+        exp_year=card.exp_year,
     )
+    db.session.add(saved)
+    _tell(tenant, str(metadata.get("email") or "")[:320], "payment_method_saved", saved)
     return "saved"
 
 

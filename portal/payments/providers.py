@@ -157,7 +157,7 @@ class StripeProvider:
                     "customer": customer_id,
                     "success_url": success_url,
                     "cancel_url": cancel_url,
-                    "metadata": {"account_id": str(account_id)},
+                    "metadata": {"account_id": str(account_id), "email": email},
                     "setup_intent_data": {"metadata": {"account_id": str(account_id)}},
                 }
             )

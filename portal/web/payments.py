@@ -161,7 +161,7 @@ def remove_method(method_id: int) -> ResponseReturnValue:
     form = RemoveForm()
     if form.validate_on_submit():
         try:
-            online.remove_saved_method(current_tenant, method)
+            online.remove_saved_method(current_tenant, method, current_user.email)
         except UserError as exc:
             db.session.rollback()
             flash(exc.message)

@@ -27,6 +27,10 @@ from tests.payments.helpers import (
 )
 
 
+def _nested_metadata(params: dict[str, str]) -> dict[str, str]:
+    return {k[len("metadata[") : -1]: v for k, v in params.items() if k.startswith("metadata[")}
+
+
 def _payments() -> int:
     return db.session.scalar(select(func.count(Payment.id))) or 0
 
@@ -138,7 +142,7 @@ def test_a_webhook_for_another_tenants_invoice_records_nothing(
 
 
 def test_saved_card_shows_brand_and_last_four_and_is_removable(
-    client, portal, stripe, stripe_stub, account_id
+    client, portal, stripe, stripe_stub, account_id, smtp
 ):
     page = client.get("/payments/methods")
     assert "No saved cards" in page.get_data(as_text=True)
@@ -155,8 +159,9 @@ def test_saved_card_shows_brand_and_last_four_and_is_removable(
         "mode": "setup",
         "status": "complete",
         "setup_intent": "seti_test_1",
-        "metadata": {"account_id": str(account_id)},
+        "metadata": _nested_metadata(session_call.params),
     }
+    assert setup["metadata"] == {"account_id": str(account_id), "email": "pat@client.example"}
     saved = deliver(portal, "checkout.session.completed", setup)
     assert saved.json["outcome"] == "saved"
     assert deliver(portal, "checkout.session.completed", setup).json["outcome"] == "duplicate"
@@ -177,6 +182,9 @@ def test_saved_card_shows_brand_and_last_four_and_is_removable(
     assert stripe_stub.calls_to("POST", "/v1/payment_methods/pm_for_seti_test_1/detach")
     assert db.session.scalar(select(func.count(SavedPaymentMethod.id))) == 0
     assert "No saved cards" in client.get("/payments/methods").get_data(as_text=True)
+    subjects = [str(m["Subject"]) for m in smtp.wait_for(3, to="pat@client.example")]
+    assert any("Visa card ending 4242 was saved" in s for s in subjects), subjects
+    assert any("Visa card ending 4242 was removed" in s for s in subjects), subjects
 
 
 def test_settings_never_show_the_secrets_back(firm, tenant):
