@@ -16,6 +16,9 @@ from portal.clients.models import ClientAccount
 from portal.core.extensions import db
 from tests.fixtures.tenants import HostClient
 from tests.payments.helpers import make_invoice
+from tests.team.conftest import signed_in
+
+__all__ = ["signed_in"]
 
 
 @pytest.fixture
@@ -51,7 +54,7 @@ def email_page(firm: HostClient, invoice: Invoice) -> str:
 
 
 def send_form(firm: HostClient, invoice: Invoice, *, to: str, cc: str = "", bcc: str = "",
-              invite: bool = False):  # type: ignore[no-untyped-def]  # fmt: skip
+              invite: bool = False) -> Any:  # fmt: skip
     data = {"to": to, "cc": cc, "bcc": bcc, "confirm": "y"}
     if invite:
         data["invite"] = "y"

@@ -9,13 +9,15 @@ from typing import Any
 from sqlalchemy import select
 
 from portal.billing.models import Invoice, InvoiceStatus
-from portal.clients.models import AccountContact, Contact, Invitation
+from portal.clients.models import AccountContact, ClientAccount, Contact, Invitation
 from portal.core.extensions import db
 from portal.mail.models import OutboxMessage
 from portal.payments.recording import Allocation, record_payment
 from tests.fixtures.people import invite_link_in
 from tests.fixtures.smtp import text_of
+from tests.fixtures.tenants import csrf_from
 from tests.invoice_email.conftest import email_page, pdf_of, pdf_text, send_form
+from tests.payments.helpers import make_invoice
 
 
 def _contacts() -> dict[str, Contact]:
@@ -133,3 +135,28 @@ def test_separate_invite_setting_sends_two_emails(
     assert "/invite/" not in text_of(invoice_mail)
     other = next(m for m in messages if m is not invoice_mail)
     assert "/invite/" in text_of(other)
+
+
+def test_another_firms_invoice_is_not_found(
+    firm: Any, smtp: Any, make_tenant: Any, make_staff: Any
+) -> None:
+    other = make_tenant("bravo", name="Bravo Zulu Partners")
+    theirs = ClientAccount(tenant_id=other.id, name="Xanadu Quartz Holdings", kind="company")
+    db.session.add(theirs)
+    db.session.commit()
+    foreign = make_invoice(other.id, theirs.id, [500], send=False)
+    assert firm.get(email_page(firm, foreign)).status_code == 404
+    csrf = csrf_from(firm.get("/admin/invoice-email/settings").get_data(as_text=True))
+    data = {"csrf_token": csrf, "to": "a@x.example", "confirm": "y"}
+    assert firm.post(email_page(firm, foreign), data=data).status_code == 404
+    assert db.session.scalars(select(OutboxMessage)).all() == [] and smtp.messages == []
+
+
+def test_staff_member_may_email_but_not_change_the_setting(
+    signed_in: Any, invoice: Callable[..., Invoice], smtp: Any
+) -> None:
+    member = signed_in("member@acme.example", "member")
+    assert member.get("/admin/invoice-email/settings").status_code == 403
+    sent = invoice(matter_email="a@x.example")
+    assert send_form(member, sent, to="a@x.example").status_code == 302
+    assert len(smtp.wait_for(1)) == 1
