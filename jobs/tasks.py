@@ -18,6 +18,7 @@ from jobs import (
     signups,
     team,
     web_domains,
+    webhooks,
 )
 from jobs.queue import register_jobs
 from jobs.scheduler import Recurring, Scheduler
@@ -44,6 +45,8 @@ JOBS = (
     notifications.send_test_push,
     operations.build_tenant_export,
     operations.purge_deleted_tenants,
+    webhooks.deliver_webhook,
+    webhooks.sweep_webhooks,
 )
 
 RECURRING = (

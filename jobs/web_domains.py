@@ -17,6 +17,7 @@ from jobs.queue import enqueue
 from portal.clients.notify import notify_managers
 from portal.core.database import utcnow
 from portal.core.extensions import db
+from portal.webhooks.service import emit
 from tenants.models import Domain, DomainStatus
 from tenants.resolution import snapshot_by_id
 from tenants.scoping import get_owned
@@ -46,6 +47,8 @@ def check_web_domain(tenant_id: int, domain_id: int, due: str | None = None) -> 
     tenant = snapshot_by_id(tenant_id) if broke else None
     if tenant is not None:  # it stopped serving: the firm's managers are told, once
         notify_managers(tenant, "domain_broken", domain=domain, reason=recorded.reason)
+    if previous != DomainStatus.VERIFIED and domain.status == DomainStatus.VERIFIED:
+        emit(tenant_id, "domain.verified", {"domain_id": domain.id, "host": facts.host})
     db.session.commit()
     if domain.status != previous:
         log.info("domain %s of tenant %s: %s -> %s", facts.host, tenant_id, previous, domain.status)

@@ -12,7 +12,7 @@ import admin
 import tenants
 import themes
 from jobs import queue, tasks
-from portal import clients, web
+from portal import api, clients, web
 from portal.auth import principals
 from portal.core import database, errors, http, ratelimit, redis_store, storage
 from portal.core.config import load_config
@@ -59,6 +59,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         clients,
         tasks,
         web,
+        api,
         admin,
     ):
         package.init_app(app)

@@ -27,6 +27,7 @@ from portal.core.extensions import db
 from portal.mail.compose import queue_email
 from portal.mail.delivery import Bounce
 from portal.mail.models import OutboxMessage
+from portal.webhooks.service import emit
 from tenants.context import tenant_url
 from tenants.scoping import owned
 from tenants.snapshot import TenantSnapshot
@@ -187,6 +188,7 @@ def send_invitation(
         expiry_days=tenant.invite_expiry_days,
         reminder=invitation.send_count > 1,  # a resend uses the firm's reminder wording
     )
+    emit(tenant, "client.invited", {"contact_id": contact.id, "email": contact.email})
     return invitation
 
 

@@ -97,3 +97,21 @@ def enforce(rule: str, *key: object) -> None:
     retry_after = hit(rule, *key)
     if retry_after is not None:
         raise TooManyRequests(retry_after=retry_after)
+
+
+def window(rule: str, *key: object) -> tuple[bool, int, int, int]:
+    """Count one request and describe the window: (allowed, limit, remaining, seconds to reset),
+    for the `RateLimit-*` headers of the API."""
+    item = parse(rule)
+    if not current_app.config["RATELIMIT_ENABLED"]:
+        return True, item.amount, item.amount, item.get_expiry()
+    limiter: Limiter = current_app.extensions["foyer.limiter"]
+    identifiers = tuple(str(part) for part in key)
+    reset_time = limiter.hit(item, *identifiers)
+    stats_limiter = limiter.shared if limiter.shared is not None else limiter.local
+    try:
+        stats = stats_limiter.get_window_stats(item, *identifiers)
+    except StorageError:
+        stats = limiter.local.get_window_stats(item, *identifiers)
+    reset = max(1, math.ceil((reset_time or stats.reset_time) - time.time()))
+    return reset_time is None, item.amount, stats.remaining, reset

@@ -37,6 +37,7 @@ from portal.messaging.threads import (
 )
 from portal.modules.service import is_enabled
 from portal.notifications.service import Event, notify
+from portal.webhooks.service import emit
 from tenants.scoping import get_owned, owned
 from tenants.snapshot import TenantSnapshot
 
@@ -190,6 +191,11 @@ def make_request(
     )
     db.session.add(row)
     db.session.flush()
+    emit(
+        tenant,
+        "request.created",
+        {"request_id": row.id, "account_id": account_id, "subject": row.subject},
+    )
     about = f"{kind.name}" + (f" · {service.name}" if service else "")
     notify(
         tenant,

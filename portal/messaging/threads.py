@@ -32,6 +32,7 @@ from portal.messaging.models import (
 )
 from portal.modules.service import is_enabled
 from portal.notifications.service import Event, Recipient, mark_viewing, notify
+from portal.webhooks.service import emit
 from tenants.scoping import get_owned, owned
 from tenants.snapshot import TenantSnapshot
 
@@ -161,6 +162,11 @@ def post_message(
         mark_read(tenant, thread, author, message.id)
     if notify_others:
         _notify_new_message(tenant, thread, author, body or "(attachment)")
+    emit(
+        tenant,
+        "message.created",
+        {"message_id": message.id, "thread_id": thread.id, "account_id": thread.account_id},
+    )
     return message
 
 

@@ -24,6 +24,7 @@ from portal.mail.compose import queue_email
 from portal.signup.codes import issue_code
 from portal.signup.disposable import is_disposable
 from portal.signup.models import SignupCode
+from portal.webhooks.service import emit
 from tenants.context import tenant_url
 from tenants.models import Tenant
 from tenants.resolution import snapshot_of
@@ -82,6 +83,7 @@ def mark_verified(tenant: TenantSnapshot, contact: Contact) -> None:
     """The address is proven: the identity may sign in. The caller commits."""
     if contact.activated_at is None:
         contact.activated_at = utcnow()
+        emit(tenant, "signup.verified", {"contact_id": contact.id, "email": contact.email})
         if tenant.notify_on_signup:
             notify_managers(tenant, "new_signup", contact=contact)
 

@@ -41,6 +41,7 @@ from portal.core.http import no_referrer
 from portal.core.ratelimit import enforce
 from portal.mail.compose import queue_email
 from portal.web.session import ACCOUNT_KEY, client_required
+from portal.webhooks.service import emit
 from tenants.context import current_tenant, tenant_url
 from tenants.models import ExpiredInviteAction, SignupMode
 from themes.loader import render_themed
@@ -209,6 +210,7 @@ def accept_invitation(token: str) -> ResponseReturnValue:
             contact.password_hash = hash_password(password)
             contact.activated_at = contact.activated_at or now
             contact.last_login_at = now
+            emit(current_tenant, "client.activated", {"contact_id": contact.id})
             queue_email(
                 current_tenant, contact.email, "welcome", contact=contact, link=url_for_portal()
             )

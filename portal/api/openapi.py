@@ -1,0 +1,147 @@
+"""The OpenAPI 3.1 document, built from the same pydantic models the views validate with, and
+a server-rendered reference page drawn from it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from markupsafe import escape
+from pydantic import BaseModel
+
+from portal.api.schemas import Error
+
+REF = "#/components/schemas/{model}"
+
+
+@dataclass(frozen=True)
+class Operation:
+    method: str
+    rule: str  # Flask rule under /api/v1, e.g. /clients/<int:account_id>
+    summary: str
+    response: type[BaseModel] | None
+    body: type[BaseModel] | None = None
+    status: int = 200
+    paged: bool = False
+    tag: str = "clients"
+    params: tuple[str, ...] = field(default=())
+
+
+OPERATIONS: list[Operation] = []
+
+
+def openapi_path(rule: str) -> str:
+    return "/api/v1" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule)
+
+
+def _schema(model: type[BaseModel], components: dict[str, Any]) -> dict[str, Any]:
+    schema = model.model_json_schema(ref_template=REF)
+    components.update(schema.pop("$defs", {}))
+    components[model.__name__] = schema
+    return {"$ref": REF.format(model=model.__name__)}
+
+
+def document() -> dict[str, Any]:
+    components: dict[str, Any] = {}
+    error_ref = _schema(Error, components)
+    error = {"description": "Error", "content": {"application/json": {"schema": error_ref}}}
+    paths: dict[str, Any] = {}
+    for op in OPERATIONS:
+        params: list[dict[str, Any]] = [
+            {
+                "name": name,
+                "in": "path",
+                "required": True,
+                "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+            }
+            for name in re.findall(r"<(?:\w+:)?(\w+)>", op.rule)
+        ]
+        if op.paged:
+            params += [
+                {"name": "cursor", "in": "query", "schema": {"type": "string", "maxLength": 40}},
+                {
+                    "name": "limit",
+                    "in": "query",
+                    "schema": {"type": "integer", "minimum": 1, "maximum": 100},
+                },
+            ]
+        responses: dict[str, Any] = {
+            "401": error,
+            "404": error,
+            "422": error,
+            "429": error,
+        }
+        if op.method != "get":
+            responses["403"] = error
+        if op.response is None:
+            responses[str(op.status)] = {"description": "Done"}
+        else:
+            responses[str(op.status)] = {
+                "description": "OK",
+                "content": {"application/json": {"schema": _schema(op.response, components)}},
+            }
+        entry: dict[str, Any] = {
+            "summary": op.summary,
+            "operationId": f"{op.method}_{re.sub(r'[^a-z]+', '_', op.rule.lower()).strip('_')}",
+            "tags": [op.tag],
+            "parameters": params,
+            "responses": responses,
+        }
+        if op.method == "post":
+            entry["parameters"] = params + [
+                {"name": "Idempotency-Key", "in": "header", "schema": {"type": "string"}}
+            ]
+        if op.body is not None:
+            entry["requestBody"] = {
+                "required": True,
+                "content": {"application/json": {"schema": _schema(op.body, components)}},
+            }
+        paths.setdefault(openapi_path(op.rule), {})[op.method] = entry
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Foyer API",
+            "version": "1",
+            "description": "The firm's client portal, as JSON. Authenticate with a bearer token.",
+        },
+        "servers": [{"url": "/"}],
+        "security": [{"bearer": []}],
+        "paths": paths,
+        "components": {
+            "schemas": components,
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+    }
+
+
+def reference_html() -> str:
+    """A plain reference page (no scripts, no CDN): every operation with its body fields."""
+    doc = document()
+    parts = [
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
+        "<meta name='viewport' content='width=device-width,initial-scale=1'>",
+        "<title>Foyer API reference</title><style>body{font-family:system-ui,sans-serif;",
+        "max-width:60rem;margin:2rem auto;padding:0 1rem}code{background:#f3f3f3;padding:0 .2rem}",
+        "section{border-top:1px solid #ddd;padding:.5rem 0}</style></head><body>",
+        "<h1>Foyer API reference</h1><p>Send <code>Authorization: Bearer &lt;token&gt;</code>. ",
+        "Machine-readable: <a href='/api/v1/openapi.json'>openapi.json</a>.</p>",
+    ]
+    schemas = doc["components"]["schemas"]
+    for path, methods in doc["paths"].items():
+        for method, entry in methods.items():
+            parts.append(
+                f"<section><h2><code>{escape(method.upper())} {escape(path)}</code></h2>"
+                f"<p>{escape(entry['summary'])}</p>"
+            )
+            body = entry.get("requestBody")
+            if body:
+                name = body["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+                fields = schemas[name].get("properties", {})
+                parts.append("<p>Body fields: ")
+                parts.append(", ".join(f"<code>{escape(f)}</code>" for f in fields))
+                parts.append("</p>")
+            codes = ", ".join(escape(code) for code in entry["responses"])
+            parts.append(f"<p>Responses: {codes}</p></section>")
+    parts.append("</body></html>")
+    return "".join(parts)

@@ -1,0 +1,79 @@
+"""The `api` blueprint, the decorator that registers an operation for both Flask and the
+OpenAPI document, and keyset cursors."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from flask import Blueprint, g, request
+from pydantic import BaseModel
+from sqlalchemy import Select
+
+from portal.api.auth import guarded
+from portal.api.errors import ApiError
+from portal.api.openapi import OPERATIONS, Operation
+from portal.core.extensions import db
+from tenants.snapshot import TenantSnapshot
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+MAX_LIMIT = 100
+DEFAULT_LIMIT = 25
+
+
+def operation(
+    method: str,
+    rule: str,
+    summary: str,
+    response: type[BaseModel] | None,
+    *,
+    body: type[BaseModel] | None = None,
+    status: int = 200,
+    paged: bool = False,
+    tag: str = "clients",
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def register(view: Callable[..., Any]) -> Callable[..., Any]:
+        OPERATIONS.append(Operation(method, rule, summary, response, body, status, paged, tag))
+        wrapped = guarded(view)
+        endpoint = f"{view.__name__}"
+        bp.add_url_rule(rule, endpoint, wrapped, methods=[method.upper()])
+        return view
+
+    return register
+
+
+def tenant() -> TenantSnapshot:
+    return g.tenant
+
+
+def encode_cursor(last_id: int) -> str:
+    return base64.urlsafe_b64encode(f"id:{last_id}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(raw: str | None) -> int | None:
+    if not raw:
+        return None
+    try:
+        text = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)).decode()
+        prefix, _, number = text.partition(":")
+        if prefix != "id" or not number.isdigit():
+            raise ValueError
+        return int(number)
+    except ValueError:
+        raise ApiError(422, "The cursor is not valid.", {"cursor": "invalid"}) from None
+
+
+def page_of(query: Select[Any], id_column: Any) -> tuple[Sequence[Any], str | None]:
+    """Rows after the request's cursor in descending id order, and the next cursor."""
+    raw_limit = request.args.get("limit", "")
+    if raw_limit and not (raw_limit.isdigit() and 1 <= int(raw_limit) <= MAX_LIMIT):
+        raise ApiError(422, "limit must be between 1 and 100.", {"limit": "1..100"})
+    limit = int(raw_limit) if raw_limit else DEFAULT_LIMIT
+    after = decode_cursor(request.args.get("cursor"))
+    if after is not None:
+        query = query.where(id_column < after)
+    rows = list(db.session.scalars(query.order_by(id_column.desc()).limit(limit + 1)))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return rows, encode_cursor(rows[-1].id) if more and rows else None
