@@ -63,6 +63,9 @@ class Tenant(Model):
     action_link_days: Mapped[int] = mapped_column(default=7)
     # Invoice emails (portal.billing.emailing): invitations in a separate email, not inside.
     invoice_invite_separately: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Second factor (portal.auth.second_factor): staff must enrol; clients may use passkeys.
+    require_staff_2fa: Mapped[bool] = mapped_column(default=False, server_default=false())
+    allow_client_passkeys: Mapped[bool] = mapped_column(default=False, server_default=false())
     # Files: the firm's per-file upload limit, never above the platform's MAX_UPLOAD_BYTES.
     max_upload_mb: Mapped[int] = mapped_column(default=50, server_default="50")
     # Billing (portal.billing): ISO 4217 code ("" = the platform's DEFAULT_CURRENCY) and the

@@ -21,7 +21,9 @@ from tenants.hosts import normalize_host
 from tenants.models import Domain, DomainStatus, Tenant, TenantStatus
 from tenants.snapshot import TenantSnapshot
 
-PLATFORM_BLUEPRINTS = frozenset({"operator", "operator_tenants", "operator_health"})
+PLATFORM_BLUEPRINTS = frozenset(
+    {"operator", "operator_tenants", "operator_health", "operator_security"}
+)
 ANY_HOST_ATTRIBUTE = "foyer_any_host"
 V = TypeVar("V", bound=Callable[..., object])
 
@@ -140,6 +142,8 @@ def snapshot_of(tenant: Tenant) -> TenantSnapshot:
         action_links_enabled=tenant.action_links_enabled,
         action_link_days=tenant.action_link_days,
         max_upload_mb=tenant.max_upload_mb,
+        require_staff_2fa=tenant.require_staff_2fa,
+        allow_client_passkeys=tenant.allow_client_passkeys,
     )
 
 

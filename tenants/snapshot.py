@@ -37,3 +37,5 @@ class TenantSnapshot:
     action_links_enabled: bool = True  # emails carry single-purpose no-login links
     action_link_days: int = 7
     max_upload_mb: int = 50  # Settings › Portal: per-file upload limit (capped by the platform)
+    require_staff_2fa: bool = False  # staff must set up a second factor
+    allow_client_passkeys: bool = False  # clients may sign in with a passkey

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from flask import g, redirect, request
+from flask import g, redirect, request, session
 from werkzeug.exceptions import TooManyRequests
 from werkzeug.wrappers import Response
 
@@ -14,6 +14,13 @@ from portal.auth.forms import SignInForm
 from portal.auth.passwords import verify_password
 from portal.auth.principals import Principal, sign_in
 from portal.auth.redirects import safe_next
+from portal.auth.second_factor import (
+    ENROL_KEY,
+    begin_verification,
+    factor_required,
+    has_second_factor,
+    owner_of,
+)
 from portal.core.database import utcnow
 from portal.core.emails import lookup_email
 from portal.core.errors import UserError, show_on_form
@@ -94,9 +101,16 @@ def one(find: Callable[[str], T | None]) -> Callable[[str], list[T]]:
     return find_all
 
 
-def complete_sign_in(principal: Principal, landing: str) -> Response:
+def complete_sign_in(principal: Principal, landing: str, *, verified: bool = False) -> Response:
+    """Sign in, unless a second factor is set up and not yet `verified` (then ask for it);
+    a person who must have a factor and has none is sent to enrol first."""
+    owner = owner_of(principal)
+    if not verified and has_second_factor(owner):
+        return begin_verification(principal, landing)
     principal.last_login_at = utcnow()
     sign_in(principal)
+    if factor_required(principal, g.get("tenant")) and not has_second_factor(owner):
+        session[ENROL_KEY] = True
     db.session.commit()
     record(
         "signin",

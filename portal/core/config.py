@@ -32,7 +32,7 @@ CONTRACT_NAMES = (
 )
 _SENDER_ADDRESS = re.compile(r"[^\s@<>(),;:\"\[\]\\]+@[A-Za-z0-9.-]+")
 INTEGER_NAMES = {"MAIL_PORT", "TRUSTED_PROXIES"}
-BOOLEAN_NAMES = {"MAIL_USE_TLS", "MAIL_USE_SSL"}
+BOOLEAN_NAMES = {"MAIL_USE_TLS", "MAIL_USE_SSL", "REQUIRE_OPERATOR_2FA"}
 
 
 class Defaults:
@@ -55,6 +55,7 @@ class Defaults:
     PLATFORM_ADDRESSES = ""  # comma-separated IPs that apex custom domains point A/AAAA at
     PLATFORM_CA_DOMAIN = ""  # e.g. "letsencrypt.org": custom domains whose CAA forbids it fail
     CHECK_EMAIL_DOMAINS: bool | None = None
+    REQUIRE_OPERATOR_2FA = True  # operators set up a second factor before using the console
     PLATFORM_SPF_INCLUDE = ""  # empty: _spf.<PLATFORM_DOMAIN>; firms' SPF records include it
     RETURN_PATH_HOST = ""  # set: firms add a bounces.<domain> CNAME to it (envelope sender)
     MAIL_DOMAIN_KEY_SECRET = ""  # empty: DKIM private keys are encrypted with SECRET_KEY

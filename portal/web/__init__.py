@@ -18,6 +18,7 @@ from portal.web import (
     notifications,
     payments,
     previewing,
+    security,
     signup,
     teammates,
 )
@@ -27,6 +28,7 @@ BLUEPRINTS += (teammates.bp,)
 BLUEPRINTS += (documents.bp, actions.bp)
 BLUEPRINTS += (notifications.bp,)
 BLUEPRINTS += (payments.bp,)
+BLUEPRINTS += (security.bp,)
 
 
 def init_app(app: Flask) -> None:
