@@ -27,18 +27,21 @@ def every_model_has_its_table(app):  # type: ignore[no-untyped-def]
     db.metadata.create_all(db.engine, checkfirst=True)
 
 
-@pytest.fixture
-def console(platform, make_operator):  # type: ignore[no-untyped-def]
-    """The platform host, signed in as an operator (the session set directly: sign-in itself,
-    with its second factor, is tested in tests/admin and tests/auth)."""
-    operator = make_operator()
+def signed_in_operator(client, operator):  # type: ignore[no-untyped-def]
+    """The session set directly: sign-in itself (and its second factor) is tested elsewhere."""
     operator.session_nonce = operator.session_nonce or secrets.token_hex(8)
     db.session.commit()
-    with platform.session_transaction(base_url=f"https://{platform.host}") as session:
+    with client.session_transaction(base_url=f"https://{client.host}") as session:
         session["_user_id"] = operator.get_id()
         session["_fresh"] = True
-    assert platform.get("/operator/").status_code == 200
-    return platform
+    assert client.get("/operator/").status_code == 200
+    return client
+
+
+@pytest.fixture
+def console(platform, make_operator):  # type: ignore[no-untyped-def]
+    """The platform host, signed in as an operator."""
+    return signed_in_operator(platform, make_operator())
 
 
 def populate(tenant_id: int, staff_id: int, marker: str) -> dict[str, Any]:
