@@ -248,8 +248,8 @@ def _editor(form: InvoiceForm, invoice: Invoice | None, account: ClientAccount |
             show_on_form(form, exc)
         else:
             db.session.commit()
-            _audit(event, f"invoice={invoice.id} number={invoice.number}")
-            flash(f"Invoice {invoice.number} saved as a draft.")
+            _audit(event, f"invoice={invoice.id} number={invoice.label}")
+            flash(f"{invoice.label} saved. It gets its number when it is sent.")
             return redirect(url_for("admin_invoices.show", invoice_id=invoice.id))
     search = (request.args.get("q") or "").strip()[:200]
     page = render_template(
@@ -333,7 +333,8 @@ def pdf(invoice_id: int) -> Response:
 
 def pdf_response(data: bytes, invoice: Invoice) -> Response:
     response = Response(data, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'inline; filename="invoice-{invoice.number}.pdf"'
+    name = invoice.number or f"draft-{invoice.id}"
+    response.headers["Content-Disposition"] = f'inline; filename="{name}.pdf"'
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     return response
@@ -354,7 +355,7 @@ def send(invoice_id: int) -> ResponseReturnValue:
         flash(exc.message)
     else:
         db.session.commit()
-        _audit("invoice.sent", f"invoice={invoice.id} number={invoice.number}")
+        _audit("invoice.sent", f"invoice={invoice.id} number={invoice.label}")
         flash(f"Invoice {invoice.number} is sent: the client sees it in the portal.")
     return redirect(url_for("admin_invoices.show", invoice_id=invoice.id))
 
@@ -372,8 +373,9 @@ def void(invoice_id: int) -> ResponseReturnValue:
             show_on_form(form, exc, default_field="confirm")
         else:
             db.session.commit()
-            _audit("invoice.voided", f"invoice={invoice.id} number={invoice.number}")
-            flash(f"Invoice {invoice.number} is void. Its number stays used.")
+            _audit("invoice.voided", f"invoice={invoice.id} number={invoice.label}")
+            kept = " Its number stays used." if invoice.number else ""
+            flash(f"{invoice.label} is void.{kept}")
             return redirect(url_for("admin_invoices.show", invoice_id=invoice.id))
     page = render_template("admin/invoices/void.html", invoice=invoice, form=form)
     return page, form_status(form)

@@ -46,7 +46,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('account_id', sa.Integer(), nullable=False),
     sa.Column('matter_id', sa.Integer(), nullable=True),
-    sa.Column('sequence', sa.Integer(), nullable=False),
+    sa.Column('sequence', sa.Integer(), nullable=True),
     sa.Column('number', sa.String(length=40), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('currency', sa.String(length=3), nullable=False),
@@ -70,7 +70,6 @@ def upgrade():
     sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_invoices_tenant_id_tenants')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_invoices')),
     sa.UniqueConstraint('tenant_id', 'id', name=op.f('uq_invoices_tenant_id_id')),
-    sa.UniqueConstraint('tenant_id', 'number', name=op.f('uq_invoices_tenant_id_number')),
     sa.UniqueConstraint('tenant_id', 'sequence', name=op.f('uq_invoices_tenant_id_sequence'))
     )
     with op.batch_alter_table('invoices', schema=None) as batch_op:

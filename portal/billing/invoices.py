@@ -1,8 +1,9 @@
 """Invoices: create and edit drafts, send, void, and the status payments move it through.
 
-Draft → Sent → Partially paid → Paid, or Void. Numbers are taken at creation from the
-tenant's gapless counter, so an invoice is never deleted: a mistaken one is voided, keeping its
-number. Once sent its lines and amounts are fixed; voiding is refused while payments are on it.
+Draft → Sent → Partially paid → Paid, or Void. A draft has no number; sending takes the next
+one from the tenant's gapless counter, so a sent invoice is never deleted: a mistaken one is
+voided, keeping its number. Once sent its lines and amounts are fixed; voiding is refused while
+payments are on it.
 """
 
 from __future__ import annotations
@@ -117,16 +118,13 @@ def _write_lines(tenant_id: int, invoice: Invoice, lines: list[LineInput]) -> No
 def create_invoice(
     tenant: TenantSnapshot | int, data: InvoiceInput, staff_id: int | None = None
 ) -> Invoice:
-    """A draft with the tenant's next number; the caller commits (the number with it)."""
+    """A draft (no number yet); the caller commits."""
     tenant_id = tenant_id_of(tenant)
     _checked(tenant, data)
-    sequence, number = numbering.take_number(tenant_id)
     invoice = Invoice(
         tenant_id=tenant_id,
         account_id=data.account_id,
         matter_id=data.matter_id,
-        sequence=sequence,
-        number=number,
         status=InvoiceStatus.DRAFT,
         currency=firm_currency(tenant_id),
         issue_date=data.issue_date,
@@ -160,11 +158,18 @@ def lines_of(tenant: TenantSnapshot | int, invoice: Invoice) -> list[InvoiceLine
     return list(db.session.scalars(query.order_by(InvoiceLine.position, InvoiceLine.id)))
 
 
+def assign_number(invoice: Invoice) -> None:
+    """The tenant's next number, in the sending transaction (kept if already numbered)."""
+    if invoice.sequence is None:
+        invoice.sequence, invoice.number = numbering.take_number(invoice.tenant_id)
+
+
 def mark_sent(invoice: Invoice, pdf_key: str) -> None:
-    """Draft → Sent with the stored PDF; sending again keeps the first date."""
+    """Draft → Sent (numbered) with the stored PDF; sending again keeps the first date."""
     if invoice.status == InvoiceStatus.VOID:
         raise UserError("A void invoice cannot be sent.")
     if invoice.status == InvoiceStatus.DRAFT:
+        assign_number(invoice)
         invoice.sent_at = utcnow()
         invoice.pdf_key = pdf_key
         refresh_status(invoice)

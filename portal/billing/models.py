@@ -73,13 +73,13 @@ class Matter(TenantOwned, Model):
 
 
 class Invoice(TenantOwned, Model):
-    """An invoice: numbered at creation from the tenant's gapless counter, never deleted."""
+    """An invoice. A draft has no number; sending takes the tenant's next one (gapless), and
+    from then on the invoice is never deleted, only voided."""
 
     __tablename__ = "invoices"
     __table_args__ = (
         UniqueConstraint("tenant_id", "id"),
         UniqueConstraint("tenant_id", "sequence"),
-        UniqueConstraint("tenant_id", "number"),
         ForeignKeyConstraint(
             ["tenant_id", "account_id"], ["client_accounts.tenant_id", "client_accounts.id"]
         ),
@@ -91,8 +91,8 @@ class Invoice(TenantOwned, Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     account_id: Mapped[int]
     matter_id: Mapped[int | None]
-    sequence: Mapped[int]
-    number: Mapped[str] = mapped_column(String(40))
+    sequence: Mapped[int | None]  # None while a draft
+    number: Mapped[str] = mapped_column(String(40), default="")  # "" while a draft
     status: Mapped[str] = mapped_column(String(16), default=InvoiceStatus.DRAFT)
     currency: Mapped[str] = mapped_column(String(3))
     issue_date: Mapped[date]
@@ -116,6 +116,11 @@ class Invoice(TenantOwned, Model):
         if self.status in (InvoiceStatus.DRAFT, InvoiceStatus.VOID):
             return 0
         return max(self.total_minor - self.paid_minor, 0)
+
+    @property
+    def label(self) -> str:
+        """The number, or for a draft (not numbered yet) "Draft <id>"."""
+        return self.number or f"Draft {self.id}"
 
     @property
     def status_label(self) -> str:

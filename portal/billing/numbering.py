@@ -1,9 +1,10 @@
-"""Per-tenant invoice numbers with no gaps and no duplicates, even under concurrent creation.
+"""Per-tenant invoice numbers with no gaps and no duplicates, even when invoices are sent at
+the same moment. Drafts have no number: a number is taken when the invoice is sent.
 
 The tenant's counter row is incremented with `UPDATE … SET next_number = next_number + 1
-RETURNING` inside the transaction that inserts the invoice: the update locks the row until that
+RETURNING` inside the transaction that sends the invoice: the update locks the row until that
 transaction ends, so a second creator waits and then reads the new value; if the invoice is not
-saved the increment rolls back with it, so no number is skipped.
+sent the increment rolls back with it, so no number is skipped.
 """
 
 from __future__ import annotations
@@ -37,4 +38,4 @@ def take_number(tenant: TenantSnapshot | int) -> tuple[int, str]:
         .returning(InvoiceNumberSequence.next_number, InvoiceNumberSequence.prefix)
     ).one()
     sequence = int(row.next_number) - 1
-    return sequence, f"{row.prefix}{sequence:05d}"
+    return sequence, f"{row.prefix}{sequence:04d}"

@@ -57,7 +57,7 @@ def render_pdf(
     """The PDF's bytes; raises before anything is stored if it cannot be drawn."""
     pdf = FPDF(format="A4")
     pdf.set_creation_date(datetime.combine(invoice.issue_date, datetime.min.time(), tzinfo=UTC))
-    pdf.set_title(_latin(f"Invoice {invoice.number}"))
+    pdf.set_title(_latin(f"Invoice {invoice.label}"))
     pdf.set_author(_latin(firm_name))
     pdf.set_auto_page_break(auto=True, margin=20)
     pdf.add_page()
@@ -77,7 +77,7 @@ def render_pdf(
 
     pdf.set_font("Helvetica", "B", 20)
     pdf.set_text_color(*brand)
-    pdf.cell(0, 10, _latin(f"Invoice {invoice.number}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 10, _latin(f"Invoice {invoice.label}"), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 10)
     pdf.set_text_color(0, 0, 0)
     facts = [

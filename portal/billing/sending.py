@@ -45,7 +45,8 @@ def invoice_pdf(tenant: TenantSnapshot | int, invoice: Invoice) -> bytes:
 
 
 def send_invoice(tenant: TenantSnapshot | int, invoice: Invoice) -> bytes:
-    """Draft → Sent: the PDF is drawn and stored first, so a failure changes nothing.
+    """Draft → Sent: the number is taken and the PDF drawn and stored in the caller's
+    transaction; if anything fails the caller rolls back and nothing is used up.
 
     Returns the PDF (the invoice email attaches it). Sending a sent invoice again returns
     its stored copy."""
@@ -53,6 +54,7 @@ def send_invoice(tenant: TenantSnapshot | int, invoice: Invoice) -> bytes:
         invoices.mark_sent(invoice, "")  # raises the user's message
     if invoice.status != InvoiceStatus.DRAFT:
         return invoice_pdf(tenant, invoice)
+    invoices.assign_number(invoice)
     data = fresh_pdf(tenant, invoice)
     key = pdf_key(invoice)
     storage().put(key, data)

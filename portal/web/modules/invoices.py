@@ -73,7 +73,7 @@ def pdf(invoice_id: int) -> Response:
     invoice = _invoice_or_404(invoice_id)
     data = sending.invoice_pdf(current_tenant, invoice)
     response = Response(data, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'inline; filename="invoice-{invoice.number}.pdf"'
+    response.headers["Content-Disposition"] = f'inline; filename="{invoice.number}.pdf"'
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     return response
