@@ -31,7 +31,7 @@ from admin.access import permission_required
 from admin.forms import SelectChoice
 from portal.audit.service import Outcome, record
 from portal.auth.roles import Permission
-from portal.billing import invoices, matters, sending
+from portal.billing import invoices, matters, numbering, sending
 from portal.billing.addresses import join_addresses
 from portal.billing.models import STATUS_LABELS, Invoice, Matter, MatterStatus
 from portal.billing.money import (
@@ -480,4 +480,6 @@ def settings() -> ResponseReturnValue:
             _audit("settings.billing", f"currency={tenant.currency}")
             flash("Billing settings saved. New invoices use this currency.")
             return redirect(url_for("admin_invoices.settings"))
-    return render_template("admin/invoices/settings.html", form=form), form_status(form)
+    check = numbering.check_sequence(current_tenant)
+    page = render_template("admin/invoices/settings.html", form=form, check=check)
+    return page, form_status(form)

@@ -9,10 +9,12 @@ sent the increment rolls back with it, so no number is skipped.
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from dataclasses import dataclass
+
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from portal.billing.models import InvoiceNumberSequence
+from portal.billing.models import Invoice, InvoiceNumberSequence
 from portal.core.extensions import db
 from tenants.scoping import tenant_id_of
 from tenants.snapshot import TenantSnapshot
@@ -39,3 +41,39 @@ def take_number(tenant: TenantSnapshot | int) -> tuple[int, str]:
     ).one()
     sequence = int(row.next_number) - 1
     return sequence, f"{row.prefix}{sequence:04d}"
+
+
+@dataclass(frozen=True, slots=True)
+class SequenceCheck:
+    """Proof for Billing settings: how many numbers are used, and any gap or duplicate."""
+
+    used: int
+    highest: int
+    missing: list[int]
+    duplicated: list[int]
+
+    @property
+    def ok(self) -> bool:
+        return not self.missing and not self.duplicated
+
+
+def check_sequence(tenant: TenantSnapshot | int) -> SequenceCheck:
+    """Count the numbers in use against 1..highest, in the database (no rows loaded)."""
+    tenant_id = tenant_id_of(tenant)
+    numbered = select(Invoice.sequence).where(
+        Invoice.tenant_id == tenant_id, Invoice.sequence.is_not(None)
+    )
+    used, distinct, highest = db.session.execute(
+        select(
+            func.count(), func.count(func.distinct(Invoice.sequence)), func.max(Invoice.sequence)
+        ).where(Invoice.tenant_id == tenant_id, Invoice.sequence.is_not(None))
+    ).one()
+    highest = int(highest or 0)
+    duplicated = list(
+        db.session.scalars(numbered.group_by(Invoice.sequence).having(func.count() > 1).limit(20))
+    )
+    missing: list[int] = []
+    if distinct != highest:  # some number below the highest is not used: find a few
+        present = set(db.session.scalars(numbered))
+        missing = [n for n in range(1, highest + 1) if n not in present][:20]
+    return SequenceCheck(int(used), highest, missing, [int(n) for n in duplicated if n])

@@ -210,3 +210,19 @@ def test_staff_list_filters_and_account_page_links(
     assert firm.get("/admin/invoices/new").status_code == 200
     account_page = firm.get(f"/admin/clients/{account.id}").get_data(as_text=True)
     assert f"/admin/invoices/accounts/{account.id}/matters" in account_page
+
+
+def test_settings_prove_numbers_have_no_gaps(
+    firm: Any, tenant: Any, account: Any, make_invoice: Callable[..., Invoice]
+) -> None:
+    for _ in range(3):
+        make_invoice(tenant, account, send=True)
+    make_invoice(tenant, account)  # a draft uses no number
+    page = firm.get("/admin/invoices/settings").get_data(as_text=True)
+    assert "3 invoice numbers used, from 1 to 3: no gaps and no duplicates." in page
+    second = db.session.scalar(select(Invoice).where(Invoice.sequence == 2))
+    assert second is not None
+    second.sequence = 7  # what the check exists to catch
+    db.session.commit()
+    page = firm.get("/admin/invoices/settings").get_data(as_text=True)
+    assert "Numbering problem: missing 2, 4, 5, 6" in page
