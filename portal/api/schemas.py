@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Literal
+from datetime import UTC, datetime
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+
+# Stored times are naive UTC; the API writes them as RFC 3339 with a Z.
+Stamp = Annotated[
+    datetime,
+    PlainSerializer(
+        lambda value: value.replace(tzinfo=UTC).isoformat().replace("+00:00", "Z"),
+        return_type=str,
+    ),
+]
 
 
 class Strict(BaseModel):
@@ -29,7 +38,7 @@ class Account(BaseModel):
     phone: str
     reference_id: str
     archived: bool
-    created_at: datetime
+    created_at: Stamp
 
 
 class AccountList(BaseModel):
@@ -76,8 +85,8 @@ class Invitation(BaseModel):
     contact_id: int
     email: str
     send_count: int
-    expires_at: datetime
-    last_sent_at: datetime | None
+    expires_at: Stamp
+    last_sent_at: Stamp | None
 
 
 class InvitationList(BaseModel):
@@ -104,7 +113,7 @@ class Thread(BaseModel):
     id: int
     account_id: int
     subject: str
-    last_message_at: datetime
+    last_message_at: Stamp
 
 
 class ThreadList(BaseModel):
@@ -118,7 +127,7 @@ class Message(BaseModel):
     author_kind: str
     author_name: str
     body: str
-    created_at: datetime
+    created_at: Stamp
 
 
 class MessageCreate(Strict):
@@ -133,7 +142,7 @@ class Request(BaseModel):
     subject: str
     details: str
     status: str
-    created_at: datetime
+    created_at: Stamp
 
 
 class RequestList(BaseModel):

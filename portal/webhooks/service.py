@@ -35,7 +35,7 @@ TEST_EVENT = "webhook.test"
 # Delays before attempts 2..5 (seconds): 1 min, 5 min, 30 min, 2 h, 6 h
 BACKOFF = (60, 300, 1800, 7200, 21600)
 MAX_ATTEMPTS = len(BACKOFF)
-DELIVER_JOB = "jobs.webhooks.deliver_webhook"
+DELIVER_JOB = "deliver_webhook"
 
 
 def new_secret() -> str:

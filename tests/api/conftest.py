@@ -72,6 +72,7 @@ class Receiver:
     def __init__(self) -> None:
         self.secret = ""
         self.events: list[dict[str, Any]] = []
+        self.ids: list[str] = []
         self.bad_signatures = 0
         self.statuses: list[int] = []
         self.url = ""
@@ -95,6 +96,7 @@ def receiver() -> Iterator[Receiver]:
             status = state.statuses.pop(0) if state.statuses else 200
             if state.verify(self.headers, body):
                 state.events.append(json.loads(body))
+                state.ids.append(self.headers["webhook-id"])
             else:
                 state.bad_signatures += 1
             self.send_response(status)
@@ -110,3 +112,4 @@ def receiver() -> Iterator[Receiver]:
     thread.start()
     yield state
     server.shutdown()
+    server.server_close()
