@@ -7,6 +7,8 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
+from wtforms import HiddenField
+from wtforms.validators import InputRequired, Length
 
 from admin.access import operator_required
 from portal.core.errors import UserError
@@ -16,7 +18,9 @@ bp = Blueprint("operator_health", __name__, url_prefix="/operator/health")
 
 
 class JobForm(FlaskForm):
-    """A bare POST with CSRF (retry, discard)."""
+    """Retry or discard one failed job (its RQ id in a hidden field)."""
+
+    job = HiddenField(validators=[InputRequired(), Length(max=100)])
 
 
 @bp.get("/")
@@ -25,12 +29,13 @@ def index() -> str:
     return render_template("admin/operator/health.html", health=platform_health(), form=JobForm())
 
 
-@bp.post("/jobs/<job_id>/retry")
+@bp.post("/retry")
 @operator_required
-def retry(job_id: str) -> Response:
-    if JobForm().validate_on_submit():
+def retry() -> Response:
+    form = JobForm()
+    if form.validate_on_submit():
         try:
-            retry_job(job_id)
+            retry_job(form.job.data or "")
         except UserError as exc:
             flash(exc.message)
         else:
@@ -38,12 +43,13 @@ def retry(job_id: str) -> Response:
     return redirect(url_for(".index"))
 
 
-@bp.post("/jobs/<job_id>/discard")
+@bp.post("/discard")
 @operator_required
-def discard(job_id: str) -> Response:
-    if JobForm().validate_on_submit():
+def discard() -> Response:
+    form = JobForm()
+    if form.validate_on_submit():
         try:
-            discard_job(job_id)
+            discard_job(form.job.data or "")
         except UserError as exc:
             flash(exc.message)
         else:

@@ -35,9 +35,7 @@ def test_health_page_lists_queues_and_failed_jobs_then_retry_and_discard(
     assert MARKER in page and "always_fails" in page and job_id in page
     assert "Retry" in page and "Discard" in page
 
-    response = console.submit(
-        "/operator/health/", {}, action=f"/operator/health/jobs/{job_id}/retry"
-    )
+    response = console.submit("/operator/health/", {"job": job_id}, action="/operator/health/retry")
     assert response.status_code == 302
     assert job_id in queue.get_job_ids() and queue.count == 2
     assert job_id not in FailedJobRegistry(queue=queue).get_job_ids()
@@ -45,7 +43,7 @@ def test_health_page_lists_queues_and_failed_jobs_then_retry_and_discard(
     SimpleWorker([queue], connection=queue.connection).work(burst=True)  # both fail again
     assert job_id in FailedJobRegistry(queue=queue).get_job_ids()
     response = console.submit(
-        "/operator/health/", {}, action=f"/operator/health/jobs/{job_id}/discard"
+        "/operator/health/", {"job": job_id}, action="/operator/health/discard"
     )
     assert response.status_code == 302
     assert job_id not in FailedJobRegistry(queue=queue).get_job_ids()

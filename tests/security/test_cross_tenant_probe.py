@@ -194,6 +194,7 @@ def world(app: Flask, make_tenant, make_staff, tenant, staff, client_for) -> dic
     a2_documents, _ = document_objects(tenant.id, a2_account, A2_EMAIL, staff.id, A2_ACCOUNT)
     db.session.flush()
     a_ids = {
+        "tenant_id": tenant.id,  # operator console routes (404 on tenant hosts)
         "account_id": a1_account,
         "contact_id": a1_contact,
         "domain_id": a_domain.id,
@@ -271,6 +272,7 @@ def world(app: Flask, make_tenant, make_staff, tenant, staff, client_for) -> dic
     storage().put(image_key(bravo.id, logo), PNG)
     db.session.flush()
     b_ids = {
+        "tenant_id": bravo.id,
         "account_id": b_account,
         "contact_id": b_contact,
         "domain_id": b_domain.id,
