@@ -12,6 +12,7 @@ from flask import Blueprint, Flask
 
 from admin import audit_trail, cli, nav
 from admin.views import (
+    api_tokens,
     audit,
     branding,
     clients,
@@ -39,6 +40,7 @@ from admin.views import (
     share,
     staff_password,
     team,
+    webhooks,
 )
 from portal.files.uploads import raise_body_limit
 
@@ -79,6 +81,8 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     payments.bp,
     operator_security.bp,
     security.bp,
+    api_tokens.bp,
+    webhooks.bp,
 )
 
 

@@ -97,6 +97,8 @@ FIRM_NAV: tuple[NavGroup, ...] = (
             NavItem("Team", "admin_team.index", TEAM),
             NavItem("Audit log", "admin_audit.index", AUDIT),
             NavItem("Email templates", "admin_templates.index", SETTINGS),
+            NavItem("API tokens", "admin_api_tokens.index", SETTINGS),
+            NavItem("Webhooks", "admin_webhooks.index", SETTINGS),
         ),
     ),
 )
