@@ -16,8 +16,11 @@ from portal.core.pagination import Page, paginate
 from portal.mail.models import OutboxMessage, OutboxStatus
 from portal.maildomains.models import MailDomain
 from portal.operations.models import TenantLifecycle
-from tenants.models import Domain, Tenant
+from tenants.models import Domain, DomainStatus, Tenant
 from tenants.resolution import platform_host_for
+
+# The domain column shows the most worrying state among a tenant's custom hosts.
+DOMAIN_CONCERN = ("", DomainStatus.VERIFIED, DomainStatus.PENDING, DomainStatus.FAILED)
 
 
 @dataclass
@@ -77,8 +80,10 @@ def tenant_rows(tenants: list[Tenant]) -> list[TenantRow]:
         .where(Domain.tenant_id.in_(ids))
         .order_by(Domain.host)
     ):
-        rows[tenant_id].hosts.append(host)
-        rows[tenant_id].domain_status = rows[tenant_id].domain_status or status
+        row = rows[tenant_id]
+        if status == DomainStatus.VERIFIED:
+            row.hosts.append(host)  # served; pending claims only count in the status
+        row.domain_status = max(row.domain_status, status, key=DOMAIN_CONCERN.index)
     for tenant_id, status in db.session.execute(
         select(MailDomain.tenant_id, MailDomain.status).where(MailDomain.tenant_id.in_(ids))
     ):
