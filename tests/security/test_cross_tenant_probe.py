@@ -52,6 +52,7 @@ from portal.modules.models import LinkMode, ModuleLink
 from portal.signup.models import SignupCode
 from tenants.resolution import forget_tenants, snapshot_by_id
 from tenants.webdomains.service import claim_domain
+from tests.api.probe_data import api_objects
 from tests.billing.probe_data import billing_objects
 from tests.documents.probe_data import document_objects
 from tests.files.probe_data import file_objects
@@ -212,6 +213,7 @@ def world(app: Flask, make_tenant, make_staff, tenant, staff, client_for) -> dic
     a_ids |= file_objects(tenant.id, a1_account, staff.id, "Acme")
     a2_ids |= file_objects(tenant.id, a2_account, staff.id, A2_ACCOUNT)
     a_ids |= billing_objects(tenant.id, a1_account, "Acme")
+    a_ids |= api_objects(tenant.id, "Acme")
     a2_ids |= billing_objects(tenant.id, a2_account, A2_ACCOUNT)
     a_ids |= payment_objects(tenant.id, a1_account, "ann@alpha.example", "Acme")[0]
     a2_ids |= payment_objects(tenant.id, a2_account, A2_EMAIL, A2_ACCOUNT)[0]
@@ -288,6 +290,7 @@ def world(app: Flask, make_tenant, make_staff, tenant, staff, client_for) -> dic
         **messaging_objects(bravo.id, b_account, b_contact, b_staff.id, B_ACCOUNT),
         **file_objects(bravo.id, b_account, b_staff.id, B_ACCOUNT),
         **billing_objects(bravo.id, b_account, B_ACCOUNT),
+        **api_objects(bravo.id, "bravo-secret"),
         **b_payments,
     }
     b_strings = {
@@ -477,6 +480,8 @@ def probe(
                 if rule.endpoint in PUBLIC:
                     continue
                 refused = response.status_code in DENIED or signs_in(response)
+                # The API reads no cookies: a signed-in session gets its JSON 401 before any id.
+                refused = refused or (rule.rule.startswith("/api/") and response.status_code == 401)
                 if csrf_refusal_ok and method == "POST" and response.status_code == 400:
                     refused = True  # the copied session was dropped, and its CSRF token with it
                 if foreign_ids and not refused:
