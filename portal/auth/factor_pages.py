@@ -33,6 +33,7 @@ from portal.auth.second_factor import (
     remove_totp,
     start_enrolment,
     totp_factor,
+    unlock_is_live,
     use_recovery_code,
     verify_code,
 )
@@ -120,6 +121,8 @@ def unlock(
             flash("You are signed in. Set up your authenticator app again.")
             return response
         db.session.rollback()
+        return render("link_invalid.html", 404)
+    if not unlock_is_live(tenant.id if tenant is not None else None, kind, token):
         return render("link_invalid.html", 404)
     return render("unlock.html", 200, form=form, bp=bp)
 

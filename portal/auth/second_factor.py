@@ -317,23 +317,33 @@ def new_unlock(owner: Owner) -> str:
     return raw
 
 
-def redeem_unlock(tenant_id: int | None, kind: str, token: str) -> Principal | None:
-    """Use an unlock link once: remove the TOTP factor (the person enrols again) and return
-    the principal to sign in, or None when the link is unknown, used or expired."""
+def _unlock_criteria(tenant_id: int | None, kind: str, token: str) -> tuple[Any, ...]:
     scope = (
         FactorUnlock.tenant_id.is_(None)
         if tenant_id is None
         else FactorUnlock.tenant_id == tenant_id
     )
+    return (
+        scope,
+        FactorUnlock.principal_kind == kind,
+        FactorUnlock.token_hash == hash_token(token),
+        FactorUnlock.used_at.is_(None),
+        FactorUnlock.expires_at > utcnow(),
+    )
+
+
+def unlock_is_live(tenant_id: int | None, kind: str, token: str) -> bool:
+    """Whether the link would work (GET shows its button only then; nothing is used up)."""
+    query = select(FactorUnlock.id).where(*_unlock_criteria(tenant_id, kind, token))
+    return db.session.scalar(query) is not None
+
+
+def redeem_unlock(tenant_id: int | None, kind: str, token: str) -> Principal | None:
+    """Use an unlock link once: remove the TOTP factor (the person enrols again) and return
+    the principal to sign in, or None when the link is unknown, used or expired."""
     row = db.session.scalar(
         update(FactorUnlock)
-        .where(
-            scope,
-            FactorUnlock.principal_kind == kind,
-            FactorUnlock.token_hash == hash_token(token),
-            FactorUnlock.used_at.is_(None),
-            FactorUnlock.expires_at > utcnow(),
-        )
+        .where(*_unlock_criteria(tenant_id, kind, token))
         .values(used_at=utcnow())
         .returning(FactorUnlock.principal_id)
         .execution_options(synchronize_session=False)
