@@ -176,6 +176,9 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
     config = current_app.config
     config["PREFERRED_URL_SCHEME"] = "http"
     config["PUBLIC_PORT"] = port
+    # A local demo: the printed operator password opens the console at once. Real deployments
+    # keep REQUIRE_OPERATOR_2FA on (operators set up an authenticator app at first sign-in).
+    config["REQUIRE_OPERATOR_2FA"] = False
     upgrade()
     try:
         credentials = seed_demo()
@@ -187,6 +190,7 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
     click.echo(
         f"    sign in as {credentials['operator_email']} / {credentials['operator_password']}"
     )
+    click.echo("    (two-factor sign-in is not required of operators in the demo)")
     click.echo(f"  Demo firm portal  http://demo.{domain}:{port}/")
     click.echo(f"  Firm dashboard    http://demo.{domain}:{port}/admin/")
     click.echo(f"    sign in as {credentials['staff_email']} / {credentials['staff_password']}")
