@@ -12,6 +12,7 @@ from werkzeug.serving import run_simple
 
 from admin.demo import seed_demo
 from portal.audit.service import Outcome, record
+from portal.auth.api_tokens import create_token
 from portal.auth.staff import create_operator, provision_tenant
 from portal.core.errors import UserError
 from portal.core.extensions import db
@@ -31,6 +32,7 @@ from tenants.resolution import canonical_host
 operators_group = AppGroup("operators", help="Platform operator accounts.")
 tenants_group = AppGroup("tenants", help="Provision and manage tenants (firms).")
 jobs_group = AppGroup("jobs", help="Background jobs: failed ones and retries.")
+api_tokens_group = AppGroup("api-tokens", help="Bearer tokens for the REST API.")
 
 
 @operators_group.command("create")
@@ -200,4 +202,22 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
         run_simple(host, port, app, threaded=True, use_reloader=False)
 
 
-COMMANDS = (operators_group, tenants_group, jobs_group, demo_command)
+@api_tokens_group.command("create")
+@click.argument("name")
+@click.option("--tenant", "slug", required=True, help="The firm whose data the token reaches.")
+@click.option("--read-only", is_flag=True, help="Refuse every change (GET only).")
+@click.option("--days", type=int, default=None, help="Expire after this many days.")
+def create_api_token_command(name: str, slug: str, read_only: bool, days: int | None) -> None:
+    """Create a firm API token and print it (shown once; only its hash is stored)."""
+    tenant = db.session.scalar(select(Tenant).where(Tenant.slug == slug))
+    if tenant is None:
+        raise click.ClickException(f"No tenant {slug!r}.")
+    try:
+        _, raw = create_token(tenant.id, name, write=not read_only, days=days)
+    except UserError as exc:
+        raise click.ClickException(exc.message) from None
+    db.session.commit()
+    click.echo(raw)
+
+
+COMMANDS = (operators_group, tenants_group, jobs_group, api_tokens_group, demo_command)

@@ -66,3 +66,13 @@ def test_webhook_endpoint_test_event_and_delivery_log(
     assert "Delete this endpoint?" in delete_page
     assert firm.submit(f"{detail_url}/delete", {}).status_code == 302
     assert firm.get(detail_url).status_code == 404
+
+
+def test_the_cli_creates_a_read_only_token(app: Any, api_for: Any, tenant: Any) -> None:
+    result = app.test_cli_runner().invoke(
+        args=["api-tokens", "create", "Nightly export", "--tenant", tenant.slug, "--read-only"]
+    )
+    assert result.exit_code == 0, result.output
+    reader = api_for(tenant, token=result.output.strip())
+    assert reader.get("/clients").status_code == 200
+    assert reader.post("/clients", {"name": "X"}).status_code == 403
