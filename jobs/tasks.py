@@ -72,6 +72,7 @@ RECURRING = (
     Recurring(
         "purge-deleted-tenants", operations.purge_deleted_tenants, "TENANT_PURGE_INTERVAL"
     ),
+    Recurring("sweep-webhooks", webhooks.sweep_webhooks, "WEBHOOK_SWEEP_INTERVAL"),
 )
 
 

@@ -38,7 +38,7 @@ def authenticate_request() -> Response | None:
         response.headers["WWW-Authenticate"] = 'Bearer realm="api"'
         return response
     g.api_token = token
-    limit = current_app.config.get("API_RATE_LIMIT", "600/minute")
+    limit = current_app.config["API_RATE_LIMIT"]
     allowed, total, remaining, reset = ratelimit.window(limit, "api", token.id)
     g.api_rate = (total, remaining, reset)
     if not allowed:

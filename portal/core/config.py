@@ -112,6 +112,8 @@ class Defaults:
     # Redis unreachable: rate limits count in each process for this long, then try Redis again.
     RATELIMIT_FALLBACK_SECONDS = 30.0
     RATELIMIT_REDIS_TIMEOUT = 1.0  # seconds per Redis operation of the rate limiter
+    API_RATE_LIMIT = "600/minute"  # per API token (RateLimit-* headers)
+    WEBHOOK_SWEEP_INTERVAL = 300  # seconds between sweeps that re-queue lost webhook deliveries
     UPLOAD_FOLDER = ""  # empty: <instance folder>/uploads (portal/storage.py)
     # Files (portal/files): where uploads are kept, and the platform's limits.
     STORAGE_BACKEND = "local"  # "local" (UPLOAD_FOLDER) or "s3"

@@ -32,9 +32,9 @@ EVENTS = (
     "domain.verified",
 )
 TEST_EVENT = "webhook.test"
-# Delays before attempts 2..5 (seconds): 1 min, 5 min, 30 min, 2 h, 6 h
+# Delays before the retries (seconds): 1 min, 5 min, 30 min, 2 h, 6 h; then it is given up.
 BACKOFF = (60, 300, 1800, 7200, 21600)
-MAX_ATTEMPTS = len(BACKOFF)
+MAX_ATTEMPTS = len(BACKOFF) + 1
 DELIVER_JOB = "deliver_webhook"
 
 

@@ -70,22 +70,22 @@ def test_a_failed_delivery_is_retried_with_back_off(
     assert receiver.ids == [delivery.message_id] * 2
 
 
-def test_delivery_gives_up_after_five_attempts(
+def test_delivery_gives_up_after_five_retries(
     tenant: Any, endpoint: Any, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import jobs.webhooks
 
     delays: list[float] = []
     monkeypatch.setattr(jobs.webhooks, "enqueue", lambda *a, **kw: delays.append(kw["delay"]))
-    receiver.statuses = [503] * 5
+    receiver.statuses = [503] * 6
     service.emit(snapshot_of(tenant), "request.created", {"request_id": 1})
     db.session.commit()
     [delivery] = _deliveries(tenant)
-    for _ in range(4):
+    for _ in range(5):
         jobs.webhooks.deliver_webhook(delivery.id)
     [delivery] = _deliveries(tenant)
-    assert delivery.status == "failed" and delivery.attempts == 5
-    assert delays == [60, 300, 1800, 7200]
+    assert delivery.status == "failed" and delivery.attempts == 6
+    assert delays == [60, 300, 1800, 7200, 21600]
 
 
 def test_unsubscribed_events_are_not_sent(tenant: Any, endpoint: Any) -> None:
