@@ -20,6 +20,14 @@ from tenants.snapshot import TenantSnapshot
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 25
+MAX_ID = 2**31 - 1  # ids are 32-bit integers: a larger one names nothing (never a DB error)
+
+
+@bp.url_value_preprocessor
+def _ids_in_range(_endpoint: str | None, values: dict[str, Any] | None) -> None:
+    for value in (values or {}).values():
+        if isinstance(value, int) and not 0 < value <= MAX_ID:
+            raise ApiError(404, "Not found.")
 
 
 def operation(

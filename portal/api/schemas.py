@@ -100,7 +100,9 @@ class InvitationCreate(Strict):
 
 
 class InvitationBulk(Strict):
-    contact_ids: list[int] = Field(min_length=1, max_length=100)
+    contact_ids: list[Annotated[int, Field(ge=1, le=2**31 - 1)]] = Field(
+        min_length=1, max_length=100
+    )
     personal_message: str = Field(default="", max_length=2000)
 
 

@@ -91,6 +91,7 @@ def test_unknown_paths_and_methods_answer_json(api: Api) -> None:
     _error(api.get("/nothing-here"), 404, "not_found")
     _error(api.call("delete", "/clients"), 405, "method_not_allowed")
     _error(api.get("/clients/999999"), 404, "not_found")
+    _error(api.get("/clients/99999999999999"), 404, "not_found")  # beyond a 32-bit id
 
 
 def test_every_api_route_refuses_another_tenants_ids(
