@@ -18,7 +18,7 @@ from admin.access import staff_required
 from portal.clients.models import ClientAccount
 from portal.core.errors import UserError, form_status, show_on_form
 from portal.core.extensions import db
-from portal.core.pagination import page_number, sort_key
+from portal.core.pagination import page_number, paginate, sort_key
 from portal.files import folders as folder_service
 from portal.files import service
 from portal.files.downloads import can_preview, download_response
@@ -96,9 +96,7 @@ def index() -> ResponseReturnValue:
     query = owned(ClientAccount, current_tenant)
     if text:
         query = query.where(func.lower(ClientAccount.name).like(f"%{text.lower()}%"))
-    page = service.entity_page(
-        query.order_by(ClientAccount.name, ClientAccount.id), page_number(request.args)
-    )
+    page = paginate(query.order_by(ClientAccount.name, ClientAccount.id), page_number(request.args))
     exact = [a for a in page.items if a.name.lower() == text.lower()] if text else []
     if len(exact) == 1 and page.number == 1:
         return redirect(url_for("admin_files.account", account_id=exact[0].id), 303)
@@ -122,7 +120,7 @@ def _listing(account: ClientAccount, folder: Folder | None, **context: Any) -> s
     query = service.files_query(
         current_tenant, account.id, folder, staff=True, sort=(sort, descending)
     )
-    page = service.entity_page(query, page_number(request.args))
+    page = paginate(query, page_number(request.args))
     subfolders = folder_service.subfolders(current_tenant, account.id, folder, staff=True)
     limit = upload_limit(current_tenant)
     return render_template(
@@ -387,7 +385,7 @@ def delete(account_id: int, file_id: int) -> ResponseReturnValue:
 def trash(account_id: int) -> str:
     client_account = _account_or_404(account_id)
     query = service.trash_query(current_tenant, client_account.id, staff=True)
-    page = service.entity_page(query, page_number(request.args))
+    page = paginate(query, page_number(request.args))
     return render_template(
         "admin/files/trash.html",
         account=client_account,

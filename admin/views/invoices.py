@@ -418,9 +418,7 @@ def account_matters(account_id: int) -> ResponseReturnValue:
             _audit("matter.created", f"matter={matter.id} account={account.id}")
             flash(f"Matter “{matter.name}” added.")
             return redirect(url_for("admin_invoices.account_matters", account_id=account.id))
-    page = invoices.entity_page(
-        matters.matters_of(current_tenant, account.id), page_number(request.args)
-    )
+    page = paginate(matters.matters_of(current_tenant, account.id), page_number(request.args))
     status = 422 if form.errors or email_form.errors else 200
     return render_template(
         "admin/invoices/matters.html",

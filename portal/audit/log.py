@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Row, Select, delete, select
+from sqlalchemy import Select, delete, select
 
 from portal.audit.models import AuditEvent
 from portal.core.database import utcnow
@@ -50,9 +50,7 @@ def events_page(
     tenant: TenantSnapshot | int, filters: AuditFilters, number: int
 ) -> Page[AuditEvent]:
     """One page of the filtered log: one query whatever the page or the log's size."""
-    page = paginate(filtered_events(tenant, filters), number)
-    # paginate() hands back one-element Rows for an entity select: take the events out.
-    return replace(page, items=[row[0] if isinstance(row, Row) else row for row in page.items])
+    return paginate(filtered_events(tenant, filters), number)
 
 
 def event_names(tenant: TenantSnapshot | int) -> list[str]:

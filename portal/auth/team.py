@@ -8,10 +8,7 @@ flush, the views commit and record the audit event.
 
 from __future__ import annotations
 
-from dataclasses import replace
-from typing import Any
-
-from sqlalchemy import Row, select, update
+from sqlalchemy import select, update
 
 from portal.auth.models import StaffInvitation, StaffMember, StaffPasswordReset
 from portal.auth.roles import StaffRole, role_label
@@ -43,13 +40,7 @@ def team_page(
     query = owned(StaffMember, tenant.id, StaffMember.removed_at.is_(None)).order_by(
         *order, StaffMember.id
     )
-    return _unwrapped(paginate(query, number))
-
-
-def _unwrapped(page: Page[Any]) -> Page[StaffMember]:
-    """paginate() hands back one-element Rows for an entity select (its column count is the
-    entity's columns): take the entity out, whichever it returns."""
-    return replace(page, items=[row[0] if isinstance(row, Row) else row for row in page.items])
+    return paginate(query, number)
 
 
 def active_teammates(tenant: TenantSnapshot, *excluding: int) -> list[StaffMember]:

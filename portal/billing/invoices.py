@@ -8,10 +8,9 @@ payments are on it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from flask import current_app
 from sqlalchemy import Select, delete, select
@@ -23,7 +22,6 @@ from portal.clients.models import ClientAccount
 from portal.core.database import utcnow
 from portal.core.errors import UserError
 from portal.core.extensions import db
-from portal.core.pagination import PER_PAGE, Page, paginate
 from tenants.models import Tenant
 from tenants.scoping import get_owned, owned, tenant_id_of
 from tenants.snapshot import TenantSnapshot
@@ -252,9 +250,3 @@ def outstanding_minor(tenant: TenantSnapshot | int, account_id: int) -> dict[str
     for currency, amount in rows:
         owed[currency] = owed.get(currency, 0) + max(int(amount), 0)
     return owed
-
-
-def entity_page(query: Select[Any], number: int, per_page: int = PER_PAGE) -> Page[Any]:
-    """paginate() gives one-element Rows for an entity select: the entities themselves."""
-    page = paginate(query, number, per_page)
-    return replace(page, items=[row[0] for row in page.items])

@@ -248,9 +248,7 @@ def signup_page(
         "email": func.lower(Contact.email),
         "name": func.lower(Contact.name),
     }[sort]
-    page = paginate(_ordered(query, by, descending, Contact.id), number)
-    # paginate() hands back one-element Rows for an entity select: take the contacts out.
-    return Page([row[0] for row in page.items], page.number, page.per_page, page.has_next)
+    return paginate(_ordered(query, by, descending, Contact.id), number)
 
 
 def search_accounts(tenant_id: int, text: str, limit: int = 10) -> list[tuple[int, str, str]]:

@@ -48,11 +48,11 @@ def page_number(args: Mapping[str, str], name: str = "page") -> int:
 
 
 def paginate(query: Select[Any], number: int, per_page: int = PER_PAGE) -> Page[Any]:
-    """Run `query` for page `number` (1-based); rows are scalars when the query selects one
-    entity or column, otherwise Row tuples."""
+    """Run `query` for page `number` (1-based): model objects (or values) when the query
+    selects one entity or column, Row tuples when it selects several."""
     statement = query.limit(per_page + 1).offset((number - 1) * per_page)
     result = db.session.execute(statement)
-    rows = list(result.scalars() if len(statement.selected_columns) == 1 else result.all())
+    rows = list(result.scalars() if len(statement.column_descriptions) == 1 else result.all())
     return Page(rows[:per_page], number, per_page, len(rows) > per_page)
 
 

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Row, Select, select
+from sqlalchemy import Select, select
 
 from portal.core.database import after_commit, utcnow
 from portal.core.errors import UserError
 from portal.core.extensions import db
-from portal.core.pagination import Page, paginate
 from portal.core.storage import storage
 from portal.files.folders import visible_folder
 from portal.files.models import ClientFile, Folder
@@ -155,11 +153,3 @@ def _names_in(
         ).with_only_columns(ClientFile.name)
     )
     return {name.lower() for name in names}
-
-
-def entity_page(query: Select[Any], number: int) -> Page[Any]:
-    """One page of a `select(Model)` query as model objects (paginate answers one-entity rows
-    for those)."""
-    page = paginate(query, number)
-    items = [row[0] if isinstance(row, Row) else row for row in page.items]
-    return replace(page, items=items)

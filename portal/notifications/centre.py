@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from sqlalchemy import update
 
 from portal.core.database import utcnow
@@ -19,10 +17,7 @@ PER_PAGE = 30
 
 def page_of(tenant: TenantSnapshot, recipient: Recipient, number: int) -> Page[Notification]:
     """One query, whatever the number of notifications."""
-    page = paginate(recipient_rows(tenant, recipient), number, PER_PAGE)
-    # paginate yields Row tuples for a whole-entity select: unwrap them to the models.
-    items = [row if isinstance(row, Notification) else row[0] for row in page.items]
-    return replace(page, items=items)
+    return paginate(recipient_rows(tenant, recipient), number, PER_PAGE)
 
 
 def find(tenant: TenantSnapshot, recipient: Recipient, notification_id: int) -> Notification | None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import Row, Select, func, or_, select
+from sqlalchemy import Select, func, or_, select
 
 from portal.clients.models import ClientAccount, Contact
 from portal.core.database import utcnow
@@ -61,9 +61,7 @@ def tenant_query(search: str = "", status: str = "") -> Select[Tenant]:
 
 def tenant_page(search: str, status: str, number: int, per_page: int = 25) -> Page[TenantRow]:
     raw = paginate(tenant_query(search, status), number, per_page)
-    # paginate() hands back one-element Rows for an entity select: take the tenants out.
-    tenants: list[Tenant] = [row[0] if isinstance(row, Row) else row for row in raw.items]
-    return Page(tenant_rows(tenants), raw.number, raw.per_page, raw.has_next)
+    return Page(tenant_rows(raw.items), raw.number, raw.per_page, raw.has_next)
 
 
 def tenant_rows(tenants: list[Tenant]) -> list[TenantRow]:

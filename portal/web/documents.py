@@ -11,7 +11,7 @@ from flask_wtf.file import FileField, FileRequired
 from portal.core.database import utcnow
 from portal.core.errors import UserError, form_status, show_on_form
 from portal.core.extensions import db
-from portal.core.pagination import Page, page_number, paginate
+from portal.core.pagination import page_number, paginate
 from portal.documents import service
 from portal.documents.models import DocumentRequest
 from portal.files.uploads import large_body
@@ -38,8 +38,7 @@ def _document_or_404(document_request_id: int) -> DocumentRequest:
 @bp.get("/")
 @client_required
 def index() -> str:
-    rows = paginate(service.client_query(current_tenant, g.account.id), page_number(request.args))
-    page = Page([row[0] for row in rows.items], rows.number, rows.per_page, rows.has_next)
+    page = paginate(service.client_query(current_tenant, g.account.id), page_number(request.args))
     return render_themed(
         current_tenant.theme,
         "portal/documents/index.html",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from portal.clients.models import Contact, Invitation
@@ -51,9 +53,19 @@ def test_invited_client_accepts_and_sees_welcome(firm, tenant, smtp, create_clie
     accepted = client.submit(path, {"password": CLIENT_PASSWORD, "confirm": CLIENT_PASSWORD})
     assert accepted.status_code == 302 and accepted.headers["Location"] == "/"
     home = client.get("/")
-    assert "Upload your 2025 tax documents under Files." in home.get_data(as_text=True)
     assert "Jones Household" in home.get_data(as_text=True)
-    assert "Upload your 2025" not in client.get("/").get_data(as_text=True)
+    # Messages is on: the firm's welcome is the first message of a Welcome thread, delivered once.
+    inbox = client.get("/messages/").get_data(as_text=True)
+    assert "Welcome" in inbox
+    thread = re.search(r'href="(/messages/\d+)"', inbox)
+    assert thread is not None
+    assert "Upload your 2025 tax documents under Files." in client.get(thread[1]).get_data(
+        as_text=True
+    )
+    client.get("/")
+    assert client.get("/messages/").get_data(as_text=True).count('href="/messages/') == (
+        inbox.count('href="/messages/')
+    )
 
     [welcome] = smtp.wait_for(2, to="jane@client.example")[1:]
     assert welcome["Subject"] == "Welcome to the Acme Accounting client portal"

@@ -69,7 +69,12 @@ def test_register_verify_with_code_and_sign_in(visitor, smtp, open_tenant, staff
     signed_in = visitor.submit("/sign-in", {"email": "sam@client.example", "password": PASSWORD})
     assert signed_in.status_code == 302
     home = visitor.get("/").get_data(as_text=True)
-    assert "Glad you joined us." in home and "Sam Lee" in home
+    assert "Sam Lee" in home
+    # Messages is on: the welcome arrives as the first message of a Welcome thread.
+    inbox = visitor.get("/messages/").get_data(as_text=True)
+    thread = re.search(r'href="(/messages/\d+)"', inbox)
+    assert thread is not None and "Welcome" in inbox
+    assert "Glad you joined us." in visitor.get(thread[1]).get_data(as_text=True)
     [notice] = smtp.wait_for(1, to=staff.email)
     assert "sam@client.example" in text_of(notice)
     contact = db.session.scalar(select(Contact))

@@ -15,7 +15,7 @@ from wtforms.validators import Length
 
 from portal.core.errors import UserError, form_status, show_on_form
 from portal.core.extensions import db
-from portal.core.pagination import page_number, sort_key
+from portal.core.pagination import page_number, paginate, sort_key
 from portal.files import folders as folder_service
 from portal.files import service
 from portal.files.downloads import can_preview, download_response
@@ -78,7 +78,7 @@ def _listing(folder: Folder | None, **context: Any) -> str:
     query = service.files_query(
         current_tenant, g.account.id, folder, staff=False, sort=(sort, descending)
     )
-    page = service.entity_page(query, page_number(request.args))
+    page = paginate(query, page_number(request.args))
     upload_form = context.pop("upload_form", None) or UploadForm(
         folder_id=str(folder.id) if folder else ""
     )
@@ -243,7 +243,7 @@ def delete(file_id: int) -> ResponseReturnValue:
 @client_required
 def trash() -> str:
     query = service.trash_query(current_tenant, g.account.id, staff=False)
-    page = service.entity_page(query, page_number(request.args))
+    page = paginate(query, page_number(request.args))
     return render_module_page(
         "files",
         "portal/files/trash.html",

@@ -12,7 +12,7 @@ from portal.billing import invoices, sending
 from portal.billing.history import payment_history
 from portal.billing.models import Invoice, InvoiceStatus
 from portal.billing.money import format_minor
-from portal.core.pagination import page_number
+from portal.core.pagination import page_number, paginate
 from portal.web.modules.blueprints import module_blueprint
 from portal.web.modules.pages import render_module_page
 from portal.web.session import client_required
@@ -43,7 +43,7 @@ def index() -> str:
     query = invoices.client_query(current_tenant, g.account.id).order_by(
         Invoice.issue_date.desc(), Invoice.id.desc()
     )
-    page = invoices.entity_page(query, page_number(request.args), per_page=25)
+    page = paginate(query, page_number(request.args), per_page=25)
     return render_module_page(
         "invoices",
         "portal/invoices/index.html",
