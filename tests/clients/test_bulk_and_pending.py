@@ -127,7 +127,9 @@ def test_resend_and_cancel_to_selected(firm, tenant, smtp, create_client):
     )
     page = firm.get("/admin/clients/pending").get_data(as_text=True)
     row_b = re.search(r"b@client\.example.*?</tr>", page, re.S).group(0)
-    cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row_b, re.S)]
+    cells = [
+        re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row_b, re.S)
+    ]
     # A cancelled invitation keeps its history (sent twice, the date) under its own status.
     sent_at, status, invited_by, count = cells[2:6]
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", sent_at)
