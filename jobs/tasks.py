@@ -69,9 +69,7 @@ RECURRING = (
         notifications.sweep_notification_emails,
         "NOTIFICATION_SWEEP_INTERVAL",
     ),
-    Recurring(
-        "purge-deleted-tenants", operations.purge_deleted_tenants, "TENANT_PURGE_INTERVAL"
-    ),
+    Recurring("purge-deleted-tenants", operations.purge_deleted_tenants, "TENANT_PURGE_INTERVAL"),
     Recurring("sweep-webhooks", webhooks.sweep_webhooks, "WEBHOOK_SWEEP_INTERVAL"),
 )
 

@@ -67,7 +67,7 @@ def home() -> str:
 
 
 def waiting_items(contact_id: int) -> list[WaitingItem]:
-    """"Waiting for you": what every module wants from the client in this account, dated
+    """ "Waiting for you": what every module wants from the client in this account, dated
     items first by due date, then the newest."""
     items = document_items(current_tenant, g.account.id, contact_id)
     items += message_items(current_tenant, g.account.id, contact_id)
