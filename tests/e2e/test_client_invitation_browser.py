@@ -62,9 +62,12 @@ def test_staff_invites_client_who_accepts_and_sees_the_welcome(
     client.get_by_label("Confirm password").fill("sunlit river pebble 88")
     client.get_by_role("button", name="Set password and sign in").click()
     client.wait_for_url(live_server.url("maple", "/"))
-    assert client.get_by_text("Welcome! Your documents checklist is waiting.").is_visible()
     assert client.get_by_role("heading", name="Rivera Family").is_visible()
     client.screenshot(path=tmp_path / "client-home.png", full_page=True)
+    # Messages is on: the firm's welcome is the first message of a Welcome thread.
+    client.goto(live_server.url("maple", "/messages/"))
+    client.get_by_role("link", name="Welcome").first.click()
+    assert client.get_by_text("Welcome! Your documents checklist is waiting.").is_visible()
 
     staff.reload()
     assert "Active" in staff.content()

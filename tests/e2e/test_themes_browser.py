@@ -139,7 +139,11 @@ def test_screenshots_of_both_themes_with_two_brandings(
             page.wait_for_url(live_server.url(brand["slug"], "/"))
             nav = page.get_by_role("navigation", name="Portal")
             assert nav.get_by_role("link", name="Files").is_visible()
+            # Messages is on: the firm's welcome is the first message of a Welcome thread.
+            page.goto(live_server.url(brand["slug"], "/messages/"))
+            page.get_by_role("link", name="Welcome").first.click()
             assert page.get_by_text(brand["welcome"]).is_visible()
+            page.goto(live_server.url(brand["slug"], "/"))
             page.screenshot(path=SCREENSHOTS / f"{brand['theme']}-home.png")
         finally:
             context.close()
