@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import re
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -62,14 +61,3 @@ def start_thread(client: HostClient, subject: str, body: str) -> int:
     response = post_form(client, "/messages/new", {"subject": subject, "body": body})
     assert response.status_code == 303, response.get_data(as_text=True)
     return int(response.headers["Location"].rstrip("/").rsplit("/", 1)[1])
-
-
-@pytest.fixture(autouse=True)
-def cancel_email_timers() -> Iterator[None]:
-    """Without Redis, notification emails wait for their grouping window on timer threads:
-    a test's timers must not fire into a later test's SMTP server."""
-    before = set(threading.enumerate())
-    yield
-    for thread in set(threading.enumerate()) - before:
-        if isinstance(thread, threading.Timer):
-            thread.cancel()
