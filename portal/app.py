@@ -14,7 +14,7 @@ import themes
 from jobs import queue, tasks
 from portal import api, clients, web
 from portal.auth import principals
-from portal.core import database, errors, http, ratelimit, redis_store, storage
+from portal.core import database, errors, http, i18n, ratelimit, redis_store, storage
 from portal.core.config import load_config
 from portal.core.extensions import csrf, db, mail, migrate
 from themes.loader import ThemedEnvironment
@@ -48,6 +48,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     principals.init_app(app)
     for package in (
         database,
+        i18n,
         redis_store,
         http,
         ratelimit,

@@ -1,0 +1,1 @@
+"""Domain: community groups (membership, posts, comments, reactions, moderation, reports)."""

@@ -1,0 +1,1 @@
+"""Domain: membership courses (sections, lessons, access rules, per-contact progress)."""

@@ -1,0 +1,1 @@
+"""Domain: one account's engagement history, read from every module's own tables."""

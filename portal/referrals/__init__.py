@@ -1,0 +1,1 @@
+"""Domain: the referral programme (links, attribution, commissions, payouts)."""
