@@ -29,6 +29,10 @@ class ExpiredInviteAction(enum.StrEnum):
     NOTIFY = "notify"
 
 
+# Every language the portal is translated into is offered until the firm says otherwise.
+DEFAULT_LANGUAGES = "en,es,fr,de"
+
+
 class DomainStatus(enum.StrEnum):
     PENDING = "pending"
     VERIFIED = "verified"
@@ -80,6 +84,11 @@ class Tenant(Model):
     logo_key: Mapped[str] = mapped_column(String(200), default="")
     login_image_key: Mapped[str] = mapped_column(String(200), default="")
     favicon_key: Mapped[str] = mapped_column(String(200), default="")
+    # Languages (portal.clients.languages): the default and the comma-separated offered codes.
+    default_language: Mapped[str] = mapped_column(String(10), default="en", server_default="en")
+    languages: Mapped[str] = mapped_column(
+        String(64), default=DEFAULT_LANGUAGES, server_default=DEFAULT_LANGUAGES
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     domains: Mapped[list[Domain]] = relationship(back_populates="tenant")
@@ -87,6 +96,10 @@ class Tenant(Model):
     @property
     def is_active(self) -> bool:
         return self.status == TenantStatus.ACTIVE
+
+    @property
+    def offered_languages(self) -> tuple[str, ...]:
+        return tuple(code for code in self.languages.split(",") if code)
 
 
 class Domain(PlannedChecks, TenantOwned, Model):

@@ -18,8 +18,23 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    # Existing firms keep English as their default and offer every translated language.
+    with op.batch_alter_table("tenants") as batch:
+        batch.add_column(
+            sa.Column("default_language", sa.String(length=10), server_default="en", nullable=False)
+        )
+        batch.add_column(
+            sa.Column(
+                "languages", sa.String(length=64), server_default="en,es,fr,de", nullable=False
+            )
+        )
+    with op.batch_alter_table("contacts") as batch:
+        batch.add_column(sa.Column("language", sa.String(length=10), nullable=True))
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table("contacts") as batch:
+        batch.drop_column("language")
+    with op.batch_alter_table("tenants") as batch:
+        batch.drop_column("languages")
+        batch.drop_column("default_language")

@@ -84,6 +84,8 @@ class Contact(Principal, TenantOwned, Model):
     password_hash: Mapped[str | None] = mapped_column(String(200))
     activated_at: Mapped[datetime | None]
     welcomed_at: Mapped[datetime | None]
+    # The portal and email language the client chose (portal.clients.languages); None = default.
+    language: Mapped[str | None] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     @property

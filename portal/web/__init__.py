@@ -14,6 +14,7 @@ from portal.web import (
     error_pages,
     health,
     home,
+    locale,
     modules,
     notifications,
     payments,
@@ -33,6 +34,7 @@ BLUEPRINTS += (security.bp,)
 
 def init_app(app: Flask) -> None:
     previewing.init_app(app)  # first: a preview decides who the signed-in user is
+    locale.init_app(app)  # then the language, which may be the signed-in client's choice
     for bp in BLUEPRINTS:
         app.register_blueprint(bp)
     branding.init_app(app)
