@@ -41,6 +41,9 @@ KINDS: dict[str, str] = {
     "document.requested": "Documents requested from you",
     "document.uploaded": "Documents uploaded",
     "document.reviewed": "Documents reviewed",
+    "community.post": "New posts in your community groups",
+    "community.comment": "Comments on your community posts",
+    "community.report": "Community posts reported to staff",
 }
 
 EMAIL_JOB = "send_notification_email"
