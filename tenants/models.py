@@ -33,6 +33,14 @@ class ExpiredInviteAction(enum.StrEnum):
 DEFAULT_LANGUAGES = "en,es,fr,de"
 
 
+class ClientSignIn(enum.StrEnum):
+    """How clients sign in (Settings › Portal): passwords, emailed codes, or both."""
+
+    PASSWORD = "password"
+    PASSWORD_OR_EMAIL = "password_or_email"
+    EMAIL = "email"
+
+
 class DomainStatus(enum.StrEnum):
     PENDING = "pending"
     VERIFIED = "verified"
@@ -70,6 +78,10 @@ class Tenant(Model):
     # Second factor (portal.auth.second_factor): staff must enrol; clients may use passkeys.
     require_staff_2fa: Mapped[bool] = mapped_column(default=False, server_default=false())
     allow_client_passkeys: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Passwordless sign-in (portal.auth.passwordless): a ClientSignIn value.
+    client_sign_in: Mapped[str] = mapped_column(
+        String(20), default=ClientSignIn.PASSWORD, server_default=ClientSignIn.PASSWORD
+    )
     # Files: the firm's per-file upload limit, never above the platform's MAX_UPLOAD_BYTES.
     max_upload_mb: Mapped[int] = mapped_column(default=50, server_default="50")
     # Billing (portal.billing): ISO 4217 code ("" = the platform's DEFAULT_CURRENCY) and the

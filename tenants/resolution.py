@@ -144,6 +144,7 @@ def snapshot_of(tenant: Tenant) -> TenantSnapshot:
         max_upload_mb=tenant.max_upload_mb,
         require_staff_2fa=tenant.require_staff_2fa,
         allow_client_passkeys=tenant.allow_client_passkeys,
+        client_sign_in=tenant.client_sign_in,
         default_language=tenant.default_language,
         offered_languages=tenant.offered_languages,
     )

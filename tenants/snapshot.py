@@ -39,5 +39,6 @@ class TenantSnapshot:
     max_upload_mb: int = 50  # Settings › Portal: per-file upload limit (capped by the platform)
     require_staff_2fa: bool = False  # staff must set up a second factor
     allow_client_passkeys: bool = False  # clients may sign in with a passkey
+    client_sign_in: str = "password"  # tenants.models.ClientSignIn: passwords, emailed codes
     default_language: str = "en"  # Settings › Languages (portal.clients.languages)
     offered_languages: tuple[str, ...] = ("en", "es", "fr", "de")

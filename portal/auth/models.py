@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKeyConstraint, String, UniqueConstraint
+from sqlalchemy import ForeignKeyConstraint, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.auth.principals import Principal, PrincipalKind
@@ -110,4 +110,45 @@ class StaffPasswordReset(TenantOwned, Model):
     token_hash: Mapped[str] = mapped_column(String(64))
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class EmailChange(TenantOwned, Model):
+    """A client's new address waiting for its confirmation link (SHA-256 kept; 24 h, once)."""
+
+    __tablename__ = "email_changes"
+    __table_args__ = (
+        ForeignKeyConstraint(["tenant_id", "contact_id"], ["contacts.tenant_id", "contacts.id"]),
+        UniqueConstraint("tenant_id", "token_hash"),
+        Index("ix_email_changes_tenant_contact", "tenant_id", "contact_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int]
+    new_email: Mapped[str] = mapped_column(String(320))
+    token_hash: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    cancelled_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SignInCode(TenantOwned, Model):
+    """An emailed sign-in code (argon2) and its one-click link (SHA-256), for an address rather
+    than a person: with duplicate contacts one address may open several identities."""
+
+    __tablename__ = "sign_in_codes"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "link_hash"),
+        Index("ix_sign_in_codes_tenant_email", "tenant_id", "email"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320))
+    code_hash: Mapped[str] = mapped_column(String(200))
+    link_hash: Mapped[str] = mapped_column(String(64))
+    attempts: Mapped[int] = mapped_column(default=0)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    invalidated_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

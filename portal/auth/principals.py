@@ -1,8 +1,10 @@
 """Flask-Login glue for the three kinds of people: operators, firm staff and clients.
 
-The session stores `kind:id:nonce`. A principal is loaded only on a host where it belongs
-(operators on the platform host, staff and clients on their own tenant's hosts), and only while
-its nonce is unchanged, so signing out or resetting a password ends every copied cookie.
+The session stores `kind:id:nonce` and, for firm people, `:key` naming their sign-in session
+(`portal.auth.sessions`). A principal is loaded only on a host where it belongs (operators on
+the platform host, staff and clients on their own tenant's hosts), only while its nonce is
+unchanged (signing out everywhere or resetting a password ends every copied cookie), and for
+firm people only while that session is open (signing out ends this browser's session).
 """
 
 from __future__ import annotations
@@ -12,13 +14,14 @@ import hmac
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
-from flask import Flask, g, session
+from flask import Flask, g, request, session
 from flask_login import login_user, logout_user
-from sqlalchemy import String
+from sqlalchemy import String, and_, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.audit.service import Outcome, record
-from portal.auth.tokens import new_nonce
+from portal.auth.sessions import Holder, SignInSession, end_by_key, start_session, touch
+from portal.auth.tokens import hash_token, new_nonce
 from portal.core.extensions import db, login_manager
 from tenants.snapshot import TenantSnapshot
 
@@ -55,7 +58,18 @@ class Principal:
         return True
 
     def get_id(self) -> str:
-        return f"{self.kind}:{self.id}:{self.session_nonce}"
+        key = getattr(self, "_session_key", "")
+        base = f"{self.kind}:{self.id}:{self.session_nonce}"
+        return f"{base}:{key}" if key else base
+
+    @property
+    def session_key(self) -> str:
+        """This browser's sign-in session key (set by sign-in or by the user loader)."""
+        return str(getattr(self, "_session_key", ""))
+
+    @property
+    def holder(self) -> Holder:
+        return Holder(str(self.kind), self.id, getattr(self, "tenant_id", None))
 
 
 def _principal_models() -> dict[str, type[Principal]]:
@@ -73,7 +87,8 @@ def init_app(app: Flask) -> None:
 
 def load_principal(value: str) -> Principal | None:
     kind, _, rest = value.partition(":")
-    raw_id, _, nonce = rest.partition(":")
+    raw_id, _, rest = rest.partition(":")
+    nonce, _, key = rest.partition(":")
     model = _principal_models().get(kind)
     if model is None or not raw_id.isdigit() or not nonce:
         return None
@@ -81,7 +96,7 @@ def load_principal(value: str) -> Principal | None:
     if model.tenant_owned != (tenant is not None):
         _refuse("session.wrong_host", tenant, kind, int(raw_id), f"{kind} session")
         return None
-    principal = db.session.get(model, int(raw_id))
+    principal, live = _principal_and_session(model, int(raw_id), key)
     if principal is None:
         _refuse("session.unknown", tenant, kind, int(raw_id), "no such principal")
         return None
@@ -94,10 +109,37 @@ def load_principal(value: str) -> Principal | None:
     if not principal.session_nonce or not hmac.compare_digest(principal.session_nonce, nonce):
         _refuse("session.ended", tenant, kind, principal.id, "signed out or reset")
         return None
+    if model.tenant_owned and live is None:
+        _refuse("session.ended", tenant, kind, principal.id, "this session was signed out")
+        return None
     if not principal.can_sign_in:
         _refuse("session.disabled", tenant, kind, principal.id, "cannot sign in")
         return None
+    if live is not None:
+        principal._session_key = key  # type: ignore[attr-defined]
+        touch(live)
     return principal
+
+
+def _principal_and_session(
+    model: type[Principal], principal_id: int, key: str
+) -> tuple[Principal | None, SignInSession | None]:
+    """The principal and its open session with this key, in one query (every page asks)."""
+    if not model.tenant_owned:
+        return db.session.get(model, principal_id), None
+    table = model.__table__  # type: ignore[attr-defined]
+    opened = and_(
+        SignInSession.tenant_id == table.c.tenant_id,
+        SignInSession.principal_kind == str(model.kind),
+        SignInSession.principal_id == table.c.id,
+        SignInSession.key_hash == hash_token(key),
+        SignInSession.ended_at.is_(None),
+    )
+    query = select(model, SignInSession).outerjoin(SignInSession, opened)
+    row = db.session.execute(query.where(table.c.id == principal_id)).first()
+    if row is None:
+        return None, None
+    return row[0], row[1]
 
 
 def _refuse(
@@ -117,12 +159,29 @@ def _refuse(
 
 
 def sign_in(principal: Principal) -> None:
-    """Start a fresh session: whatever the pre-login session held is dropped."""
+    """Start a fresh session: whatever the pre-login session held is dropped; firm people get a
+    sign-in session row for this browser."""
     session.clear()
     if not principal.session_nonce:
         principal.session_nonce = new_nonce()
+    if principal.tenant_owned:
+        key = start_session(
+            principal.holder, request.headers.get("User-Agent", ""), request.remote_addr
+        )
+        principal._session_key = key  # type: ignore[attr-defined]
     session.permanent = True
     login_user(principal)
+
+
+def sign_out(principal: Principal) -> None:
+    """End this browser's session only; the person stays signed in on their other devices.
+    An operator (no per-device sessions) is signed out everywhere."""
+    if principal.session_key:
+        end_by_key(principal.session_key)
+    else:
+        principal.session_nonce = new_nonce()
+    logout_user()
+    session.clear()
 
 
 def sign_out_everywhere(principal: Principal) -> None:

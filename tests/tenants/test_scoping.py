@@ -30,6 +30,7 @@ SHARED_WITH_OPERATORS = {
     "factor_unlocks",
     "api_tokens",
     "api_idempotency",
+    "sign_in_sessions",
 }
 
 
