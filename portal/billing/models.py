@@ -25,6 +25,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core.database import utcnow
 from portal.core.extensions import Model
+from portal.core.i18n import N_
 from tenants.scoping import TenantOwned
 
 
@@ -41,12 +42,13 @@ class InvoiceStatus(enum.StrEnum):
     VOID = "void"
 
 
+# Marked for translation: client pages show them through gettext.
 STATUS_LABELS = {
-    InvoiceStatus.DRAFT: "Draft",
-    InvoiceStatus.SENT: "Sent",
-    InvoiceStatus.PARTIALLY_PAID: "Partially paid",
-    InvoiceStatus.PAID: "Paid",
-    InvoiceStatus.VOID: "Void",
+    InvoiceStatus.DRAFT: N_("Draft"),
+    InvoiceStatus.SENT: N_("Sent"),
+    InvoiceStatus.PARTIALLY_PAID: N_("Partially paid"),
+    InvoiceStatus.PAID: N_("Paid"),
+    InvoiceStatus.VOID: N_("Void"),
 }
 
 

@@ -21,3 +21,9 @@ def current_locale() -> str:
 def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
     babel.init_app(app, locale_selector=current_locale)
+
+
+def N_(message: str) -> str:
+    """Marks a constant for extraction (`scripts/translations`) without translating it here:
+    module-level data is built once, so the code that shows it calls `gettext` at that time."""
+    return message

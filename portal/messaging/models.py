@@ -15,6 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core.database import utcnow
 from portal.core.extensions import Model
+from portal.core.i18n import N_
 from tenants.scoping import TenantOwned
 
 SUBJECT_MAX = 200
@@ -40,11 +41,12 @@ class RequestStatus(enum.StrEnum):
         return STATUS_LABELS[self]
 
 
+# Marked for translation: client pages show them through gettext.
 STATUS_LABELS = {
-    RequestStatus.OPEN: "Open",
-    RequestStatus.IN_PROGRESS: "In progress",
-    RequestStatus.WAITING: "Waiting on you",
-    RequestStatus.DONE: "Done",
+    RequestStatus.OPEN: N_("Open"),
+    RequestStatus.IN_PROGRESS: N_("In progress"),
+    RequestStatus.WAITING: N_("Waiting on you"),
+    RequestStatus.DONE: N_("Done"),
 }
 
 

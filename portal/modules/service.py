@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from flask import g
+from flask_babel import gettext
 
 from portal.core.errors import UserError
 from portal.core.extensions import db
@@ -26,6 +27,11 @@ class TenantModuleView:
     @property
     def key(self) -> str:
         return self.spec.key
+
+    @property
+    def empty_text(self) -> str:
+        """In the reader's language, with "{account}" left for the page to fill in."""
+        return gettext(self.spec.empty_text)
 
 
 def _overrides(tenant_id: int) -> dict[str, TenantModule]:
@@ -51,7 +57,8 @@ def tenant_modules(tenant_id: int) -> list[TenantModuleView]:
             TenantModuleView(
                 spec=spec,
                 enabled=row.enabled if row is not None else True,
-                title=(row.title.strip() if row is not None else "") or spec.title,
+                # A firm's own title stays as written; the default one is translated.
+                title=(row.title.strip() if row is not None else "") or gettext(spec.title),
                 icon=icon,
                 position=row.position if row is not None and row.position else spec.order,
             )

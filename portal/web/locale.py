@@ -6,7 +6,11 @@ pages (admin) stay English. Core's Flask-Babel selector reads the result from `g
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from decimal import Decimal
+
 from flask import Flask, g, request
+from flask_babel import format_date, format_decimal, format_time
 from flask_login import current_user
 
 from portal.clients.languages import (
@@ -21,6 +25,9 @@ def init_app(app: Flask) -> None:
     app.before_request(choose_locale)
     app.jinja_env.globals["text_direction"] = text_direction
     app.jinja_env.globals["current_locale"] = current_locale
+    app.jinja_env.filters["local_date"] = local_date
+    app.jinja_env.filters["local_datetime"] = local_datetime
+    app.jinja_env.filters["local_number"] = local_number
 
 
 def choose_locale() -> None:
@@ -56,3 +63,24 @@ def _stored_choice() -> str | None:
     if not user or not user.is_authenticated or getattr(user, "kind", None) != "client":
         return None
     return getattr(user, "language", None)
+
+
+def local_date(value: date, english: str = "%-d %b %Y") -> str:
+    """A date as this page's language writes it; English keeps the portal's house format."""
+    if current_locale() == FALLBACK:
+        return value.strftime(english)
+    return format_date(value, "medium")
+
+
+def local_datetime(value: datetime, english: str = "%-d %b %Y %H:%M") -> str:
+    """A UTC date and time as this page's language writes it (the portal shows UTC)."""
+    if current_locale() == FALLBACK:
+        return value.strftime(english)
+    return f"{format_date(value, 'medium')} {format_time(value, 'short')}"
+
+
+def local_number(value: float | int | Decimal) -> str:
+    """1.5 → "1,5" in German and French; English as Python writes it."""
+    if current_locale() == FALLBACK:
+        return str(value)
+    return str(format_decimal(value))
