@@ -8,23 +8,49 @@ from typing import Any
 
 from flask import Flask, jsonify, request
 
-from portal.api import clients, errors, invitations, messaging
-from portal.api.auth import add_rate_headers, authenticate_request
+from portal.api import (
+    clients,
+    domains,
+    errors,
+    files,
+    invitations,
+    invoices,
+    messaging,
+    settings,
+    signups,
+    tenants,
+)
+from portal.api.auth import add_rate_headers, authenticate_request, on_platform_host
+from portal.api.errors import ApiError
 from portal.api.openapi import document, reference_html
 from portal.api.routing import bp
 from portal.core.extensions import csrf
+from tenants.hosts import normalize_host
+from tenants.resolution import any_host, tenant_for_host
 
-RESOURCES = (clients, invitations, messaging)  # importing them registers their operations
+# Importing them registers their operations.
+RESOURCES = (clients, invitations, messaging, signups, domains, settings, files, invoices, tenants)
+
+
+def _operator_audience() -> bool:
+    """The platform host describes the operator API, a tenant host the firm API."""
+    if on_platform_host():
+        return True
+    if tenant_for_host(normalize_host(request.environ.get("HTTP_HOST")) or "") is None:
+        raise ApiError(404, "Not found.")
+    return False
 
 
 @bp.get("/openapi.json")
+@any_host
 def openapi_json() -> Any:
-    return jsonify(document())
+    return jsonify(document(_operator_audience()))
 
 
 @bp.get("/docs")
+@any_host
 def docs() -> Any:
-    return reference_html()
+    return reference_html(_operator_audience())
 
 
 PUBLIC = {"api.openapi_json", "api.docs"}

@@ -19,21 +19,35 @@ from portal.auth.api_tokens import ApiToken, authenticate, store_response, store
 from portal.core import ratelimit
 from portal.core.errors import UserError
 from portal.core.extensions import db
+from tenants.hosts import normalize_host
 
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
+OPERATOR_ENDPOINTS: set[str] = set()  # filled by routing.operation(operator=True)
 
 
 def current_token() -> ApiToken:
     return g.api_token
 
 
+def on_platform_host() -> bool:
+    return normalize_host(request.environ.get("HTTP_HOST")) in current_app.config["PLATFORM_HOSTS"]
+
+
 def authenticate_request() -> Response | None:
-    """Runs before every API view: the token must be live and belong to this host's tenant."""
+    """Runs before every API view: the token must be live and belong to this host's tenant;
+    operator operations exist on the platform host only and take operator tokens only."""
+    operator = request.endpoint in OPERATOR_ENDPOINTS
+    if operator and not on_platform_host():
+        return error_json(404, "Not found.")
     header = request.headers.get("Authorization", "")
     scheme, _, raw = header.partition(" ")
     token = authenticate(raw.strip()) if scheme.lower() == "bearer" and raw.strip() else None
     tenant = g.get("tenant")
-    if token is None or tenant is None or token.tenant_id != tenant.id:
+    if operator:
+        belongs = token is not None and token.tenant_id is None
+    else:
+        belongs = token is not None and tenant is not None and token.tenant_id == tenant.id
+    if token is None or not belongs:
         response = error_json(401, "A valid API token is required (Authorization: Bearer ...).")
         response.headers["WWW-Authenticate"] = 'Bearer realm="api"'
         return response

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import request
+
 from portal.api import schemas
 from portal.api.auth import current_token, parse_body
 from portal.api.errors import ApiError
-from portal.api.routing import operation, page_of, tenant
+from portal.api.routing import MAX_ID, operation, page_of, tenant
 from portal.clients.models import ClientAccount
 from portal.core.extensions import db
 from portal.messaging import requests, threads
@@ -52,12 +54,71 @@ def request_json(row: ClientRequest) -> dict[str, Any]:
     ).model_dump(mode="json")
 
 
+ID_QUERY = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
+
+
+def account_filter() -> int | None:
+    """The optional `account_id` query argument (a client account of this tenant)."""
+    raw = request.args.get("account_id", "")
+    if not raw:
+        return None
+    if not raw.isdigit() or not 0 < int(raw) <= MAX_ID:
+        raise ApiError(422, "account_id must be a client account's id.", {"account_id": "id"})
+    if get_owned(ClientAccount, tenant(), int(raw)) is None:
+        raise ApiError(404, "No such client account.", {"account_id": "not found"})
+    return int(raw)
+
+
 @operation(
-    "get", "/threads", "List message threads", schemas.ThreadList, paged=True, tag="messages"
+    "get",
+    "/threads",
+    "List message threads (all, or one client account's)",
+    schemas.ThreadList,
+    paged=True,
+    tag="messages",
+    query={"account_id": ID_QUERY},
 )
 def list_threads() -> Any:
-    rows, cursor = page_of(owned(Thread, tenant()), Thread.id)
+    account_id = account_filter()
+    query = owned(Thread, tenant())
+    if account_id is not None:
+        query = query.where(Thread.account_id == account_id)
+    rows, cursor = page_of(query, Thread.id)
     return {"data": [thread_json(t) for t in rows], "next_cursor": cursor}
+
+
+@operation(
+    "post",
+    "/threads",
+    "Start a conversation with a client account (as the firm)",
+    schemas.Thread,
+    body=schemas.ThreadCreate,
+    status=201,
+    tag="messages",
+)
+def create_thread() -> Any:
+    data = parse_body(schemas.ThreadCreate)
+    if get_owned(ClientAccount, tenant(), data.account_id) is None:
+        raise ApiError(404, "No such client account.", {"account_id": "not found"})
+    thread, _ = threads.start_thread(tenant(), data.account_id, _author(), data.subject, data.body)
+    db.session.commit()
+    return thread_json(thread), 201
+
+
+@operation(
+    "get",
+    "/threads/<int:thread_id>/messages",
+    "List a thread's messages, newest first",
+    schemas.MessageList,
+    paged=True,
+    tag="messages",
+)
+def list_messages(thread_id: int) -> Any:
+    thread = threads.get_thread(tenant(), thread_id)
+    if thread is None:
+        raise ApiError(404, "No such thread.")
+    rows, cursor = page_of(owned(Message, tenant(), Message.thread_id == thread.id), Message.id)
+    return {"data": [message_json(m) for m in rows], "next_cursor": cursor}
 
 
 @operation(
@@ -80,10 +141,20 @@ def post_message(thread_id: int) -> Any:
 
 
 @operation(
-    "get", "/requests", "List client requests", schemas.RequestList, paged=True, tag="requests"
+    "get",
+    "/requests",
+    "List client requests (all, or one client account's)",
+    schemas.RequestList,
+    paged=True,
+    tag="requests",
+    query={"account_id": ID_QUERY},
 )
 def list_requests() -> Any:
-    rows, cursor = page_of(owned(ClientRequest, tenant()), ClientRequest.id)
+    account_id = account_filter()
+    query = owned(ClientRequest, tenant())
+    if account_id is not None:
+        query = query.where(ClientRequest.account_id == account_id)
+    rows, cursor = page_of(query, ClientRequest.id)
     return {"data": [request_json(r) for r in rows], "next_cursor": cursor}
 
 

@@ -25,7 +25,10 @@ class Operation:
     status: int = 200
     paged: bool = False
     tag: str = "clients"
-    params: tuple[str, ...] = field(default=())
+    operator: bool = False  # platform host, operator tokens; otherwise tenant hosts, firm tokens
+    query: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> JSON schema
+    multipart: dict[str, Any] | None = None  # a multipart/form-data body's JSON schema
+    binary: bool = False  # the success answer is the file's bytes, not JSON
 
 
 OPERATIONS: list[Operation] = []
@@ -42,20 +45,30 @@ def _schema(model: type[BaseModel], components: dict[str, Any]) -> dict[str, Any
     return {"$ref": REF.format(model=model.__name__)}
 
 
-def document() -> dict[str, Any]:
+def _path_parameter(converter: str, name: str) -> dict[str, Any]:
+    schema: dict[str, Any] = (
+        {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
+        if converter == "int"
+        else {"type": "string", "minLength": 1, "maxLength": 40, "pattern": "^[a-z0-9_-]+$"}
+    )
+    return {"name": name, "in": "path", "required": True, "schema": schema}
+
+
+def document(operator: bool = False) -> dict[str, Any]:
+    """The firm API (tenant hosts) or the operator API (platform host)."""
     components: dict[str, Any] = {}
     error_ref = _schema(Error, components)
     error = {"description": "Error", "content": {"application/json": {"schema": error_ref}}}
     paths: dict[str, Any] = {}
     for op in OPERATIONS:
+        if op.operator != operator:
+            continue
         params: list[dict[str, Any]] = [
-            {
-                "name": name,
-                "in": "path",
-                "required": True,
-                "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
-            }
-            for name in re.findall(r"<(?:\w+:)?(\w+)>", op.rule)
+            _path_parameter(converter, name)
+            for converter, name in re.findall(r"<(?:(\w+):)?(\w+)>", op.rule)
+        ]
+        params += [
+            {"name": name, "in": "query", "schema": schema} for name, schema in op.query.items()
         ]
         if op.paged:
             params += [
@@ -74,7 +87,12 @@ def document() -> dict[str, Any]:
         }
         if op.method != "get":
             responses["403"] = error
-        if op.response is None:
+        if op.binary:
+            responses[str(op.status)] = {
+                "description": "The file",
+                "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        elif op.response is None:
             responses[str(op.status)] = {"description": "Done"}
         else:
             responses[str(op.status)] = {
@@ -92,6 +110,12 @@ def document() -> dict[str, Any]:
             entry["parameters"] = params + [
                 {"name": "Idempotency-Key", "in": "header", "schema": {"type": "string"}}
             ]
+        if op.multipart is not None:
+            responses["413"] = error
+            entry["requestBody"] = {
+                "required": True,
+                "content": {"multipart/form-data": {"schema": op.multipart}},
+            }
         if op.body is not None:
             entry["requestBody"] = {
                 "required": True,
@@ -101,9 +125,14 @@ def document() -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
         "info": {
-            "title": "Foyer API",
+            "title": "Foyer operator API" if operator else "Foyer API",
             "version": "1",
-            "description": "The firm's client portal, as JSON. Authenticate with a bearer token.",
+            "description": (
+                "The platform's tenants, as JSON, on the platform host. Authenticate with an "
+                "operator token."
+                if operator
+                else "The firm's client portal, as JSON. Authenticate with a firm token."
+            ),
         },
         "servers": [{"url": "/"}],
         "security": [{"bearer": []}],
@@ -115,9 +144,9 @@ def document() -> dict[str, Any]:
     }
 
 
-def reference_html() -> str:
+def reference_html(operator: bool = False) -> str:
     """A plain reference page (no scripts, no CDN): every operation with its body fields."""
-    doc = document()
+    doc = document(operator)
     parts = [
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
         "<meta name='viewport' content='width=device-width,initial-scale=1'>",
@@ -136,9 +165,12 @@ def reference_html() -> str:
             )
             body = entry.get("requestBody")
             if body:
-                name = body["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
-                fields = schemas[name].get("properties", {})
-                parts.append("<p>Body fields: ")
+                kind, content = next(iter(body["content"].items()))
+                schema = content["schema"]
+                if "$ref" in schema:
+                    schema = schemas[schema["$ref"].rsplit("/", 1)[-1]]
+                fields = schema.get("properties", {})
+                parts.append(f"<p>Body ({escape(kind)}) fields: ")
                 parts.append(", ".join(f"<code>{escape(f)}</code>" for f in fields))
                 parts.append("</p>")
             codes = ", ".join(escape(code) for code in entry["responses"])

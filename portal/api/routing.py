@@ -11,10 +11,12 @@ from flask import Blueprint, g, request
 from pydantic import BaseModel
 from sqlalchemy import Select
 
-from portal.api.auth import guarded
+from portal.api.auth import OPERATOR_ENDPOINTS, guarded
 from portal.api.errors import ApiError
 from portal.api.openapi import OPERATIONS, Operation
 from portal.core.extensions import db
+from portal.files.uploads import large_body
+from tenants.resolution import any_host
 from tenants.snapshot import TenantSnapshot
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -40,11 +42,38 @@ def operation(
     status: int = 200,
     paged: bool = False,
     tag: str = "clients",
+    operator: bool = False,
+    query: dict[str, dict[str, Any]] | None = None,
+    multipart: dict[str, Any] | None = None,
+    binary: bool = False,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register a view as an API operation. Operator operations answer on the platform host
+    only (`any_host` lets them past tenant resolution; `auth` checks the host and token)."""
+
     def register(view: Callable[..., Any]) -> Callable[..., Any]:
-        OPERATIONS.append(Operation(method, rule, summary, response, body, status, paged, tag))
+        OPERATIONS.append(
+            Operation(
+                method,
+                rule,
+                summary,
+                response,
+                body,
+                status,
+                paged,
+                tag,
+                operator,
+                query or {},
+                multipart,
+                binary,
+            )
+        )
         wrapped = guarded(view)
         endpoint = f"{view.__name__}"
+        if multipart is not None:
+            large_body(wrapped)  # the upload limit, not the form limit, applies
+        if operator:
+            any_host(wrapped)
+            OPERATOR_ENDPOINTS.add(f"{bp.name}.{endpoint}")
         bp.add_url_rule(rule, endpoint, wrapped, methods=[method.upper()])
         return view
 

@@ -132,6 +132,17 @@ class Message(BaseModel):
     created_at: Stamp
 
 
+class MessageList(BaseModel):
+    data: list[Message]
+    next_cursor: str | None
+
+
+class ThreadCreate(Strict):
+    account_id: int = Field(ge=1, le=2**31 - 1)
+    subject: str = Field(min_length=1, max_length=200)
+    body: str = Field(min_length=1, max_length=20000)
+
+
 class MessageCreate(Strict):
     body: str = Field(min_length=1, max_length=20000)
 

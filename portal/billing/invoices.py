@@ -22,6 +22,7 @@ from portal.clients.models import ClientAccount
 from portal.core.database import utcnow
 from portal.core.errors import UserError
 from portal.core.extensions import db
+from portal.webhooks.service import emit
 from tenants.models import Tenant
 from tenants.scoping import get_owned, owned, tenant_id_of
 from tenants.snapshot import TenantSnapshot
@@ -193,7 +194,19 @@ def refresh_status(invoice: Invoice) -> None:
     elif invoice.paid_minor < invoice.total_minor:
         invoice.status = InvoiceStatus.PARTIALLY_PAID
     else:
+        if invoice.status != InvoiceStatus.PAID:
+            emit(invoice.tenant_id, "invoice.paid", _paid_event(invoice))
         invoice.status = InvoiceStatus.PAID
+
+
+def _paid_event(invoice: Invoice) -> dict[str, object]:
+    return {
+        "invoice_id": invoice.id,
+        "number": invoice.number,
+        "account_id": invoice.account_id,
+        "total_minor": invoice.total_minor,
+        "currency": invoice.currency,
+    }
 
 
 def apply_payment_total(invoice: Invoice, paid_minor: int) -> None:
