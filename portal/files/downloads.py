@@ -3,6 +3,8 @@ and shown inline only for images and PDFs under a sandboxing CSP (no script, no 
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Protocol
 from urllib.parse import quote
 
 from flask import current_app
@@ -11,13 +13,31 @@ from werkzeug.wrappers import Response
 
 from portal.core.storage import storage
 from portal.files.checks import ACTIVE_TYPES, INLINE_TYPES
-from portal.files.models import ClientFile
 from tenants.snapshot import TenantSnapshot
 
 SANDBOX_CSP = (
     "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; "
     "object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
 )
+
+
+class StoredFile(Protocol):
+    """What a download needs of a row: client files and course attachments both have it."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def tenant_id(self) -> int: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def size(self) -> int: ...
+    @property
+    def content_type(self) -> str: ...
+    @property
+    def storage_key(self) -> str: ...
+    @property
+    def deleted_at(self) -> datetime | None: ...
 
 
 def content_disposition(kind: str, name: str) -> str:
@@ -27,12 +47,12 @@ def content_disposition(kind: str, name: str) -> str:
     return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
-def can_preview(file: ClientFile) -> bool:
+def can_preview(file: StoredFile) -> bool:
     return file.content_type in INLINE_TYPES
 
 
 def download_response(
-    tenant: TenantSnapshot, file: ClientFile, *, inline: bool = False
+    tenant: TenantSnapshot, file: StoredFile, *, inline: bool = False
 ) -> Response:
     """The file's bytes as a streamed response; 404 when the file is another tenant's, in the
     trash, or missing from storage."""

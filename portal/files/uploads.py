@@ -7,6 +7,7 @@ import hashlib
 import tempfile
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import IO, Any, TypeVar
 
 from flask import current_app, request
@@ -75,6 +76,47 @@ def megabytes(size: int) -> str:
     return f"{size / 2**20:.1f}".removesuffix(".0") + " MB"
 
 
+@dataclass(frozen=True, slots=True)
+class StoredUpload:
+    """Bytes that passed every check and sit in storage under `storage_key`."""
+
+    name: str
+    size: int
+    content_type: str
+    storage_key: str
+    sha256: str
+
+
+def store_checked(
+    tenant: TenantSnapshot, upload: FileStorage, *, area: str = "files", other_usage: int = 0
+) -> StoredUpload:
+    """Run every check on `upload` (size, quota with `other_usage` bytes stored elsewhere, sniffed
+    type, archive bombs) and store it under a new key `tenants/<id>/<area>/…`; a rollback of
+    the transaction deletes it again. Raises UserError, storing nothing, on any refusal."""
+    name = clean_name(upload.filename)
+    extension = extension_of(name)
+    stream = _seekable(upload.stream, upload_limit(tenant))
+    try:
+        size = stream.seek(0, 2)
+        stream.seek(0)
+        if size == 0:
+            raise UserError(f"\u201c{name}\u201d is empty, so there is nothing to upload.", "file")
+        _refuse_size(tenant, name, size, other_usage)
+        mime = checks.sniff(stream.read(checks.HEAD), extension)
+        stream.seek(0)
+        checks.refuse_denied(mime, extension)
+        checks.refuse_false_claim(mime, extension)
+        checks.refuse_bomb(mime, stream, size, _limits())
+        digest = _sha256(stream)
+        key = f"tenants/{tenant.id}/{area}/{uuid.uuid4().hex}"
+        storage().put_stream(key, stream)
+        stored_for_transaction(key)
+    finally:
+        if stream is not upload.stream:
+            stream.close()
+    return StoredUpload(name, size, mime, key, digest)
+
+
 def accept_upload(
     tenant: TenantSnapshot,
     account_id: int,
@@ -92,37 +134,17 @@ def accept_upload(
     if account is None:
         raise UserError("That client account no longer exists.", "file")
     folder = _target_folder(tenant, account.id, folder_id, internal)
-    name = clean_name(upload.filename)
-    extension = extension_of(name)
-    stream = _seekable(upload.stream, upload_limit(tenant))
-    try:
-        size = stream.seek(0, 2)
-        stream.seek(0)
-        if size == 0:
-            raise UserError(f"\u201c{name}\u201d is empty, so there is nothing to upload.", "file")
-        _refuse_size(tenant, name, size)
-        mime = checks.sniff(stream.read(checks.HEAD), extension)
-        stream.seek(0)
-        checks.refuse_denied(mime, extension)
-        checks.refuse_false_claim(mime, extension)
-        checks.refuse_bomb(mime, stream, size, _limits())
-        digest = _sha256(stream)
-        key = f"tenants/{tenant.id}/files/{uuid.uuid4().hex}"
-        storage().put_stream(key, stream)
-        stored_for_transaction(key)
-    finally:
-        if stream is not upload.stream:
-            stream.close()
+    stored = store_checked(tenant, upload)
     row = ClientFile(
         tenant_id=tenant.id,
         account_id=account.id,
         folder_id=folder.id if folder is not None else None,
         internal=folder.internal if folder is not None else False,
-        name=numbered(name, _taken_names(tenant, account.id, folder)),
-        size=size,
-        content_type=mime,
-        storage_key=key,
-        sha256=digest,
+        name=numbered(stored.name, _taken_names(tenant, account.id, folder)),
+        size=stored.size,
+        content_type=stored.content_type,
+        storage_key=stored.storage_key,
+        sha256=stored.sha256,
         uploaded_by_kind=uploader_kind,
         uploaded_by_id=uploader_id,
         uploaded_by_name=uploader_name or _uploader_name(tenant, uploader_kind, uploader_id),
@@ -145,14 +167,14 @@ def _target_folder(
     return folder
 
 
-def _refuse_size(tenant: TenantSnapshot, name: str, size: int) -> None:
+def _refuse_size(tenant: TenantSnapshot, name: str, size: int, other_usage: int = 0) -> None:
     limit = upload_limit(tenant)
     if size > limit:
         raise UserError(
             f"\u201c{name}\u201d is {megabytes(size)}; files can be at most {megabytes(limit)}.",
             "file",
         )
-    if storage_used(tenant) + size > storage_quota():
+    if storage_used(tenant) + other_usage + size > storage_quota():
         raise UserError(
             f"\u201c{name}\u201d was not uploaded: the firm's file storage is full. "
             "Empty the trash or delete files you no longer need, or ask the firm for help.",

@@ -92,4 +92,12 @@ ALL_MODULES: tuple[ModuleSpec, ...] = (
         endpoint="links.index",
         empty_text="No links have been added yet.",
     ),
+    ModuleSpec(
+        key="courses",
+        title="Courses",
+        icon="star",
+        order=80,
+        endpoint="courses.index",
+        empty_text="No courses are open to {account} yet.",
+    ),
 )
