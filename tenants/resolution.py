@@ -22,7 +22,13 @@ from tenants.models import Domain, DomainStatus, Tenant, TenantStatus
 from tenants.snapshot import TenantSnapshot
 
 PLATFORM_BLUEPRINTS = frozenset(
-    {"operator", "operator_tenants", "operator_health", "operator_security"}
+    {
+        "operator",
+        "operator_tenants",
+        "operator_health",
+        "operator_security",
+        "operator_api_tokens",
+    }
 )
 ANY_HOST_ATTRIBUTE = "foyer_any_host"
 V = TypeVar("V", bound=Callable[..., object])
