@@ -12,7 +12,7 @@ from werkzeug.serving import run_simple
 
 from admin.demo import seed_demo
 from portal.audit.service import Outcome, record
-from portal.auth.api_tokens import create_token
+from portal.auth.api_tokens import create_token, revoke, tokens_of
 from portal.auth.staff import create_operator, provision_tenant
 from portal.core.errors import UserError
 from portal.core.extensions import db
@@ -204,20 +204,62 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
 
 @api_tokens_group.command("create")
 @click.argument("name")
-@click.option("--tenant", "slug", required=True, help="The firm whose data the token reaches.")
+@click.option("--tenant", "slug", help="The firm whose data the token reaches.")
+@click.option("--operator", is_flag=True, help="An operator token (tenants API, platform host).")
 @click.option("--read-only", is_flag=True, help="Refuse every change (GET only).")
 @click.option("--days", type=int, default=None, help="Expire after this many days.")
-def create_api_token_command(name: str, slug: str, read_only: bool, days: int | None) -> None:
-    """Create a firm API token and print it (shown once; only its hash is stored)."""
-    tenant = db.session.scalar(select(Tenant).where(Tenant.slug == slug))
-    if tenant is None:
-        raise click.ClickException(f"No tenant {slug!r}.")
+def create_api_token_command(
+    name: str, slug: str | None, operator: bool, read_only: bool, days: int | None
+) -> None:
+    """Create a firm (--tenant SLUG) or operator (--operator) API token and print it (shown
+    once; only its hash is stored)."""
+    tenant_id = _token_owner(slug, operator)
     try:
-        _, raw = create_token(tenant.id, name, write=not read_only, days=days)
+        _, raw = create_token(tenant_id, name, write=not read_only, days=days)
     except UserError as exc:
         raise click.ClickException(exc.message) from None
     db.session.commit()
     click.echo(raw)
+
+
+def _token_owner(slug: str | None, operator: bool) -> int | None:
+    """The tenant id of a firm token, None for an operator token."""
+    if operator == bool(slug):
+        raise click.ClickException("Give either --tenant SLUG or --operator.")
+    if operator:
+        return None
+    tenant = db.session.scalar(select(Tenant).where(Tenant.slug == slug))
+    if tenant is None:
+        raise click.ClickException(f"No tenant {slug!r}.")
+    return tenant.id
+
+
+@api_tokens_group.command("list")
+@click.option("--tenant", "slug", help="A firm's tokens.")
+@click.option("--operator", is_flag=True, help="Operator tokens.")
+def list_api_tokens_command(slug: str | None, operator: bool) -> None:
+    """List tokens: id, name, access, last characters, expiry, last use, state."""
+    for token in tokens_of(_token_owner(slug, operator)):
+        state = "revoked" if token.revoked_at else "live"
+        expires = f"{token.expires_at:%Y-%m-%d}" if token.expires_at else "never"
+        used = f"{token.last_used_at:%Y-%m-%d %H:%M}" if token.last_used_at else "never"
+        click.echo(
+            f"{token.id}\t{token.name}\t{token.scopes}\t...{token.hint}\t"
+            f"expires {expires}\tused {used}\t{state}"
+        )
+
+
+@api_tokens_group.command("revoke")
+@click.argument("token_id", type=int)
+@click.option("--tenant", "slug", help="The firm the token belongs to.")
+@click.option("--operator", is_flag=True, help="An operator token.")
+def revoke_api_token_command(token_id: int, slug: str | None, operator: bool) -> None:
+    """Revoke a token at once (it answers 401 from then on)."""
+    token = revoke(_token_owner(slug, operator), token_id)
+    if token is None:
+        raise click.ClickException(f"No such token {token_id}.")
+    db.session.commit()
+    click.echo(f"Token {token.id} ({token.name}) revoked.")
 
 
 COMMANDS = (operators_group, tenants_group, jobs_group, api_tokens_group, demo_command)

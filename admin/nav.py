@@ -119,6 +119,7 @@ OPERATOR_NAV: tuple[NavGroup, ...] = (
             ),
             NavItem("New tenant", "operator.new_tenant"),
             NavItem("Health", "operator_health.index"),
+            NavItem("API tokens", "operator_api_tokens.index"),
             NavItem("Mailbox", "operator.mailbox", also=("operator.message",)),
         ),
     ),
