@@ -24,6 +24,7 @@ ICONS: tuple[str, ...] = (
     "shield",
     "home",
     "globe",
+    "people",
 )
 
 
@@ -83,6 +84,14 @@ ALL_MODULES: tuple[ModuleSpec, ...] = (
         order=50,
         endpoint="help.index",
         empty_text="No help articles have been published yet.",
+    ),
+    ModuleSpec(
+        key="community",
+        title="Community",
+        icon="people",
+        order=70,
+        endpoint="community.index",
+        empty_text="There are no groups for {account} yet.",
     ),
     ModuleSpec(
         key="links",

@@ -36,7 +36,16 @@ def module_form(**changes: str) -> dict[str, str]:
 
 def test_registry_declares_every_module_once(app):
     keys = [spec.key for spec in ALL_MODULES]
-    assert keys == ["messages", "requests", "files", "invoices", "help", "links", "courses"]
+    assert keys == [
+        "messages",
+        "requests",
+        "files",
+        "invoices",
+        "help",
+        "community",
+        "links",
+        "courses",
+    ]
     for spec in ALL_MODULES:
         assert spec.endpoint.startswith(f"{spec.key}.")
         assert spec.endpoint in app.view_functions  # every spec has its blueprint
@@ -53,6 +62,7 @@ def test_client_navigation_follows_defaults(signed_in_client):
         "files",
         "invoices",
         "help",
+        "community",
         "courses",
     ]
     page = signed_in_client.get("/files/")
@@ -67,14 +77,30 @@ def test_enable_rename_reorder_and_icon_reach_the_navigation(firm, signed_in_cli
         moved = firm.submit(MODULES_PAGE, module_form(**changes, move="help:up"))
         assert moved.status_code == 302 and moved.headers["Location"].endswith("#module-help")
 
-    assert nav_of(signed_in_client) == ["home", "messages", "help", "requests", "files", "courses"]
+    assert nav_of(signed_in_client) == [
+        "home",
+        "messages",
+        "help",
+        "requests",
+        "files",
+        "community",
+        "courses",
+    ]
     html = signed_in_client.get("/").get_data(as_text=True)
     assert '<span class="label">Documents</span>' in html
     assert "/_themes/default/icons/star.svg" in html
     assert "<h1>Documents</h1>" in signed_in_client.get("/files/").get_data(as_text=True)
 
     firm.submit(MODULES_PAGE, module_form(**changes, move="messages:down"))
-    assert nav_of(signed_in_client) == ["home", "help", "messages", "requests", "files", "courses"]
+    assert nav_of(signed_in_client) == [
+        "home",
+        "help",
+        "messages",
+        "requests",
+        "files",
+        "community",
+        "courses",
+    ]
     settings = firm.get(MODULES_PAGE).get_data(as_text=True)
     assert settings.index('id="module-help"') < settings.index('id="module-messages"')
     assert 'aria-label="Move Help up"' in settings

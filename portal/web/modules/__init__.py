@@ -6,7 +6,16 @@ from flask import Blueprint, Flask
 
 from portal.files.uploads import raise_body_limit
 from portal.messaging.text import message_html
-from portal.web.modules import courses, files, invoices, links, messages, placeholders, requests
+from portal.web.modules import (
+    community,
+    courses,
+    files,
+    invoices,
+    links,
+    messages,
+    placeholders,
+    requests,
+)
 from portal.web.modules.nav import nav_items
 
 BLUEPRINTS: tuple[Blueprint, ...] = (
@@ -16,6 +25,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     invoices.bp,
     placeholders.help,
     links.bp,
+    community.bp,
     courses.bp,
 )
 
