@@ -13,7 +13,7 @@ from admin.access import settings_permission_required
 from admin.forms import BrandingForm
 from portal.auth.forms import SignInForm
 from portal.branding import image_key, image_name
-from portal.branding.colors import text_on
+from portal.branding.colors import readable_on, text_on
 from portal.branding.images import MAX_BYTES, CleanImage, clean_image
 from portal.core.errors import UNPROCESSABLE, UserError, form_status, show_on_form
 from portal.core.extensions import db
@@ -44,6 +44,12 @@ def _contrast_notes(form: BrandingForm) -> list[str]:
                 f"{field.label.text} {field.data}: text on it reaches only {best.ratio:.1f}:1, "
                 "below the WCAG AA minimum of 4.5:1. Consider a darker or lighter shade."
             )
+    brand = form.brand_color
+    if not brand.errors and brand.data and readable_on(brand.data) != brand.data.lower():
+        notes.append(
+            f"{brand.label.text} {brand.data} is too light for text on a white page, so links "
+            f"and headings in the portal use the darker shade {readable_on(brand.data)}."
+        )
     return notes
 
 

@@ -10,7 +10,10 @@ from dataclasses import dataclass
 HEX_COLOR = re.compile(r"\A#[0-9a-fA-F]{6}\Z")
 LIGHT_TEXT = "#ffffff"
 DARK_TEXT = "#1d2430"
+BLACK = "#000000"
 AA_NORMAL = 4.5
+# The page backgrounds brand-coloured text (links, headings) sits on, in every theme.
+PAGE_BACKGROUNDS = ("#ffffff", "#f4f6f9", "#f7f8fa", "#f6f8fb")
 
 
 def is_hex_color(value: str | None) -> bool:
@@ -43,6 +46,26 @@ class TextOnColor:
 
 
 def text_on(color: str) -> TextOnColor:
-    """White or dark text, whichever reads better on `color`."""
+    """White or dark text, whichever reads better on `color` (text on brand backgrounds)."""
     candidates = [TextOnColor(t, contrast_ratio(color, t)) for t in (LIGHT_TEXT, DARK_TEXT)]
     return max(candidates, key=lambda c: c.ratio)
+
+
+def mix(color: str, other: str, share: float) -> str:
+    """`share` of `other` blended into `color` (0: color, 1: other), as #rrggbb."""
+    channels = (
+        round(int(color[i : i + 2], 16) * (1 - share) + int(other[i : i + 2], 16) * share)
+        for i in (1, 3, 5)
+    )
+    return "#" + "".join(f"{c:02x}" for c in channels)
+
+
+def readable_on(color: str, backgrounds: tuple[str, ...] = PAGE_BACKGROUNDS) -> str:
+    """The brand colour for text on the page (links, headings): `color` itself when it reads at
+    AA on every background, else the closest darker shade that does (a yellow brand gives a
+    dark gold link, not an unreadable one)."""
+    for step in range(21):
+        shade = mix(color, BLACK, step / 20)
+        if all(contrast_ratio(shade, background) >= AA_NORMAL for background in backgrounds):
+            return shade
+    return DARK_TEXT

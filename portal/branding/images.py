@@ -60,6 +60,18 @@ def clean_image(raw: bytes, kind: str) -> CleanImage:
     return CleanImage(data, hashlib.sha256(data).hexdigest(), picture.width, picture.height)
 
 
+def fit_image(data: bytes, box: tuple[int, int]) -> bytes:
+    """A stored (already cleaned) PNG shrunk to fit `box`, never enlarged: the size a page shows
+    it at on a high-density screen, so a phone does not download a 2400 px login photo."""
+    with Image.open(io.BytesIO(data)) as image:
+        image.load()
+        picture = image.copy()
+    picture.thumbnail(box, Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    picture.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
 def _check_header(image: Image.Image) -> None:
     """Runs on the header only, before any pixel is decoded (decompression bombs)."""
     if image.format not in ACCEPTED_FORMATS:
