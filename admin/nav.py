@@ -99,6 +99,9 @@ FIRM_NAV: tuple[NavGroup, ...] = (
             NavItem("Email templates", "admin_templates.index", SETTINGS),
             NavItem("API tokens", "admin_api_tokens.index", SETTINGS),
             NavItem("Webhooks", "admin_webhooks.index", SETTINGS),
+            # Personal pages (any teammate) first: admin_security pages off the menu match it.
+            NavItem("Your sign-in security", "admin_security.index"),
+            NavItem("Security", "admin_security.settings", SETTINGS),
         ),
     ),
 )
@@ -121,6 +124,7 @@ OPERATOR_NAV: tuple[NavGroup, ...] = (
             NavItem("Health", "operator_health.index"),
             NavItem("API tokens", "operator_api_tokens.index"),
             NavItem("Mailbox", "operator.mailbox", also=("operator.message",)),
+            NavItem("Sign-in security", "operator_security.index"),
         ),
     ),
 )

@@ -1,19 +1,22 @@
-"""A staff member's own second factor on the firm's hosts: the verify step after the password,
-the emailed unlock link after a lockout, and enrolment (required when the firm's
-`require_staff_2fa` setting is on)."""
+"""A staff member's own second factor and passkeys on the firm's hosts (the verify step after
+the password, passkey sign-in, the emailed unlock link, enrolment; required when the firm's
+`require_staff_2fa` is on), and the firm's Settings › Security page."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, render_template
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import BooleanField
 
-from admin.access import staff_required
+from admin.access import settings_permission_required, staff_required
 from portal.auth import factor_pages
-from portal.core.http import no_referrer
+from portal.core.errors import form_status
+from portal.core.extensions import db
 from tenants.context import current_tenant
+from tenants.resolution import tenant_row
 
 bp = Blueprint("admin_security", __name__, url_prefix="/admin")
 NAME = "admin_security"
@@ -24,6 +27,19 @@ def _render(template: str, status: int = 200, **context: Any) -> tuple[str, int]
     return page, status
 
 
+AREA = factor_pages.Area(
+    name=NAME,
+    kind="staff",
+    render=_render,
+    guard=staff_required,
+    sign_in_endpoint="admin_firm.sign_in",
+    landing_endpoint="admin_firm.dashboard",
+    tenant=lambda: current_tenant,
+    issuer=lambda: str(current_tenant.name),
+)
+factor_pages.add_routes(bp, AREA)
+
+
 @bp.before_app_request
 def _enrol_first() -> Any:
     return factor_pages.enrol_first(
@@ -31,38 +47,21 @@ def _enrol_first() -> Any:
     )
 
 
-@bp.route("/sign-in/verify", methods=["GET", "POST"])
-def verify() -> ResponseReturnValue:
-    return factor_pages.verify("staff", current_tenant, _render, "admin_firm.sign_in", NAME)
+class SecuritySettingsForm(FlaskForm):
+    require_staff_2fa = BooleanField("Staff must use a second factor")
+    allow_client_passkeys = BooleanField("Clients may use passkeys")
 
 
-@bp.route("/sign-in/unlock/<token>", methods=["GET", "POST"])
-@no_referrer
-def unlock(token: str) -> ResponseReturnValue:
-    return factor_pages.unlock("staff", current_tenant, token, _render, NAME)
-
-
-@bp.get("/security")
-@staff_required
-def index() -> ResponseReturnValue:
-    return factor_pages.manage(current_user._get_current_object(), _render, NAME, current_tenant)
-
-
-@bp.route("/security/authenticator", methods=["GET", "POST"])
-@staff_required
-def enrol() -> ResponseReturnValue:
-    return factor_pages.enrol(
-        current_user._get_current_object(), _render, NAME, current_tenant.name
-    )
-
-
-@bp.post("/security/recovery-codes")
-@staff_required
-def recovery_codes() -> ResponseReturnValue:
-    return factor_pages.new_codes(current_user._get_current_object(), _render, NAME)
-
-
-@bp.route("/security/authenticator/remove", methods=["GET", "POST"])
-@staff_required
-def remove() -> ResponseReturnValue:
-    return factor_pages.remove(current_user._get_current_object(), _render, NAME, current_tenant)
+@bp.route("/settings/security", methods=["GET", "POST"])
+@settings_permission_required
+def settings() -> ResponseReturnValue:
+    """The firm's sign-in rules: a second factor for staff, passkeys for clients."""
+    tenant = tenant_row(current_tenant)
+    form = SecuritySettingsForm(obj=tenant)
+    if form.validate_on_submit():
+        tenant.require_staff_2fa = bool(form.require_staff_2fa.data)
+        tenant.allow_client_passkeys = bool(form.allow_client_passkeys.data)
+        db.session.commit()
+        flash("Security settings saved.", "success")
+        return redirect(url_for("admin_security.settings"))
+    return render_template("admin/security/settings.html", form=form), form_status(form)

@@ -67,6 +67,27 @@ class Passkey(_Owned, Model):
     rp_id: Mapped[str] = mapped_column(String(253))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[datetime | None]
+    # Set when a sign-in reported a signature counter not above the stored one: the
+    # authenticator may have been copied. That sign-in is refused and the person is told.
+    clone_warning_at: Mapped[datetime | None]
+
+
+class PasskeyChallenge(Model):
+    """One WebAuthn ceremony in progress: its random challenge, kept server-side (shared by
+    every process) under a handle that only the session holding it knows; used once, then
+    deleted, and worthless after `expires_at`. Bound to the host (relying-party id) and, for
+    registration and the second-factor step, to the person."""
+
+    __tablename__ = "passkey_challenges"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    handle_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    challenge: Mapped[bytes] = mapped_column(LargeBinary)
+    purpose: Mapped[str] = mapped_column(String(16))
+    rp_id: Mapped[str] = mapped_column(String(253))
+    principal_kind: Mapped[str] = mapped_column(String(16), default="")
+    principal_id: Mapped[int | None]
+    expires_at: Mapped[datetime] = mapped_column(index=True)
 
 
 class FactorUnlock(_Owned, Model):

@@ -1,20 +1,31 @@
-"""The second-factor pages every kind of person shares: verify after the password, set up an
-authenticator app, see recovery codes once, remove a factor. Each area's blueprint
-(admin/views/security.py, admin/views/operator_security.py, portal/web/security.py) passes its
-own renderer and endpoints; the logic lives here once.
+"""The second-factor and passkey pages every kind of person shares: verify after the password
+(code, recovery code or passkey), sign in with a passkey instead of a password, set up an
+authenticator app, see recovery codes once, add, rename and remove passkeys.
+
+Each area (admin/views/security.py for staff, admin/views/operator_security.py for operators,
+portal/web/security.py for clients) describes itself in an `Area` and calls `add_routes` on
+its blueprint; the flows live here once.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from flask import flash, redirect, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import StringField
+from werkzeug.wrappers import Response
+from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import InputRequired, Length
 
+from portal.auth import passkeys
+from portal.auth.passwords import verify_password
 from portal.auth.principals import Principal
 from portal.auth.second_factor import (
     ENROL_KEY,
@@ -25,6 +36,7 @@ from portal.auth.second_factor import (
     has_second_factor,
     new_unlock,
     owner_of,
+    passkeys_allowed,
     passkeys_of,
     pending,
     recovery_codes_left,
@@ -40,16 +52,35 @@ from portal.auth.second_factor import (
 from portal.auth.signin import complete_sign_in
 from portal.core.errors import UserError, form_status, show_on_form
 from portal.core.extensions import db
+from portal.core.http import no_referrer
+from portal.core.ratelimit import enforce
 from portal.mail.compose import queue_email
 from tenants.context import tenant_url
 from tenants.snapshot import TenantSnapshot
 
 Render = Callable[..., ResponseReturnValue]
+Guard = Callable[[Callable[..., Any]], Callable[..., Any]]
+PASSKEY_ATTEMPTS = "30/15 minutes"  # per IP: options and answers of passkey sign-in
+
+
+@dataclass(frozen=True)
+class Area:
+    """Who signs in where: the blueprint's name, the kind of person, how pages are drawn."""
+
+    name: str  # the blueprint's name: endpoints are f"{name}.verify", …
+    kind: str  # operator, staff or client
+    render: Render  # render(template, status, **context) -> response
+    guard: Guard  # signed-in person of this kind (staff_required, …)
+    sign_in_endpoint: str
+    landing_endpoint: str
+    tenant: Callable[[], TenantSnapshot | None]
+    issuer: Callable[[], str]  # the name authenticator apps and passkeys show
+    emailed_unlock: bool = True  # operators have no unlock email: they use a recovery code
 
 
 class CodeForm(FlaskForm):
     code = StringField(
-        "Code from your authenticator app, or a recovery code",
+        _l("Code from your authenticator app, or a recovery code"),
         validators=[InputRequired(), Length(max=40)],
     )
 
@@ -58,13 +89,48 @@ class ConfirmForm(FlaskForm):
     """A POST with nothing but its CSRF token (start, remove, new recovery codes)."""
 
 
-def verify(
-    kind: str, tenant: TenantSnapshot | None, render: Render, sign_in_endpoint: str, bp: str
-) -> ResponseReturnValue:
-    """Second step of signing in: a TOTP code or a recovery code completes it."""
-    found = pending(kind, tenant.id if tenant is not None else None)
+class PasskeyAnswerForm(FlaskForm):
+    """The browser's answer to a passkey request, put here by passkeys.js."""
+
+    credential = HiddenField(validators=[Length(max=20_000)])
+
+
+class NewPasskeyForm(PasskeyAnswerForm):
+    name = StringField(_l("Name of this passkey"), validators=[InputRequired(), Length(max=80)])
+
+
+class RenamePasskeyForm(FlaskForm):
+    name = StringField(_l("Name of this passkey"), validators=[InputRequired(), Length(max=80)])
+
+
+class RemovePasskeyForm(FlaskForm):
+    password = PasswordField(
+        _l("Your current password"), validators=[InputRequired(), Length(max=1000)]
+    )
+
+
+def _me() -> Principal:
+    principal: Principal = current_user._get_current_object()
+    return principal
+
+
+def _tenant_id(area: Area) -> int | None:
+    tenant = area.tenant()
+    return tenant.id if tenant is not None else None
+
+
+def _json(body: str, status: int = 200) -> Response:
+    return current_app.response_class(body, status=status, mimetype="application/json")
+
+
+# --- signing in ------------------------------------------------------------------------------
+
+
+def verify(area: Area) -> ResponseReturnValue:
+    """Second step of signing in: a TOTP code, a recovery code or a passkey completes it."""
+    found = pending(area.kind, _tenant_id(area))
     if found is None:
-        return redirect(url_for(sign_in_endpoint))
+        return redirect(url_for(area.sign_in_endpoint))
     principal, landing = found
     owner = owner_of(principal)
     form = CodeForm()
@@ -76,7 +142,7 @@ def verify(
             else:
                 verify_code(owner, code)
         except JustLocked as exc:
-            _send_unlock(tenant, principal, bp)
+            _send_unlock(area, principal)
             db.session.commit()
             show_on_form(form, exc, default_field="code")
         except UserError as exc:
@@ -84,73 +150,146 @@ def verify(
             show_on_form(form, exc, default_field="code")
         else:
             if "-" in code:
-                flash(f"Recovery code used: {recovery_codes_left(owner)} left.")
+                flash(_("Recovery code used: %(left)s left.", left=recovery_codes_left(owner)))
             return complete_sign_in(principal, landing, verified=True)
     totp = totp_factor(owner)
-    return render(
+    host = passkeys.site_of_request(area.issuer()).rp_id
+    usable = passkeys_allowed(owner) and any(p.rp_id == host for p in passkeys_of(owner))
+    return area.render(
         "verify.html",
         form_status(form),
         form=form,
-        bp=bp,
+        bp=area.name,
         has_totp=totp is not None and totp.confirmed_at is not None,
-        has_passkeys=bool(passkeys_of(owner)),
+        has_passkeys=usable,
     )
 
 
-def _send_unlock(tenant: TenantSnapshot | None, principal: Principal, bp: str) -> None:
+def verify_passkey_options(area: Area) -> ResponseReturnValue:
+    found = pending(area.kind, _tenant_id(area))
+    if found is None:
+        return _json(json.dumps({"error": _("Sign in with your password again.")}), 409)
+    enforce(PASSKEY_ATTEMPTS, "passkey-ip", request.remote_addr or "-")
+    principal, _landing = found
+    if not passkeys_allowed(owner_of(principal)):
+        abort(404)
+    return _json(passkeys.verify_options(principal, passkeys.site_of_request(area.issuer())))
+
+
+def verify_passkey(area: Area) -> ResponseReturnValue:
+    found = pending(area.kind, _tenant_id(area))
+    form = PasskeyAnswerForm()
+    if found is None or not form.validate_on_submit():
+        return redirect(url_for(area.sign_in_endpoint))
+    principal, landing = found
+    if not passkeys_allowed(owner_of(principal)):
+        abort(404)
+    enforce(PASSKEY_ATTEMPTS, "passkey-ip", request.remote_addr or "-")
+    site = passkeys.site_of_request(area.issuer())
+    try:
+        passkeys.verify_second_step(principal, site, form.credential.data or "")
+    except UserError as exc:
+        db.session.commit()
+        flash(exc.message, "error")
+        return redirect(url_for(f"{area.name}.verify"))
+    return complete_sign_in(principal, landing, verified=True)
+
+
+def passkey_sign_in_options(area: Area) -> ResponseReturnValue:
+    """Options for signing in with a passkey instead of a password (public, rate limited)."""
+    if not _passkey_sign_in_offered(area):
+        abort(404)
+    enforce(PASSKEY_ATTEMPTS, "passkey-ip", request.remote_addr or "-")
+    return _json(passkeys.sign_in_options(passkeys.site_of_request(area.issuer())))
+
+
+def passkey_sign_in(area: Area) -> ResponseReturnValue:
+    """The browser's answer: sign the passkey's owner in (user verification stands in for the
+    password, so no second step follows)."""
+    if not _passkey_sign_in_offered(area):
+        abort(404)
+    form = PasskeyAnswerForm()
+    if not form.validate_on_submit():
+        flash(_("The sign-in form expired. Please try again."), "error")
+        return redirect(url_for(area.sign_in_endpoint))
+    enforce(PASSKEY_ATTEMPTS, "passkey-ip", request.remote_addr or "-")
+    site = passkeys.site_of_request(area.issuer())
+    try:
+        principal = passkeys.sign_in(site, form.credential.data or "", area.kind, _tenant_id(area))
+    except UserError as exc:
+        db.session.commit()
+        flash(exc.message, "error")
+        return redirect(url_for(area.sign_in_endpoint))
+    landing = request.args.get("next") or url_for(area.landing_endpoint)
+    return complete_sign_in(principal, landing, verified=True)
+
+
+def _passkey_sign_in_offered(area: Area) -> bool:
+    tenant = area.tenant()
+    return area.kind != "client" or (tenant is not None and tenant.allow_client_passkeys)
+
+
+def _send_unlock(area: Area, principal: Principal) -> None:
     """Email the single-use unlock link (firm people; operators use a recovery code)."""
-    if tenant is None:
+    tenant = area.tenant()
+    if tenant is None or not area.emailed_unlock:
         return
     raw = new_unlock(owner_of(principal))
-    link = tenant_url(tenant.canonical_host, f"{bp}.unlock", token=raw)
+    link = tenant_url(tenant.canonical_host, f"{area.name}.unlock", token=raw)
     email = str(getattr(principal, "email", ""))
     queue_email(tenant, email, "second_factor_unlock", link=link, email=email)
 
 
-def unlock(
-    kind: str, tenant: TenantSnapshot | None, token: str, render: Render, bp: str
-) -> ResponseReturnValue:
+def unlock(area: Area, token: str) -> ResponseReturnValue:
     """The emailed link: signs the person in once and asks them to set up their app again.
     GET shows a button (mail scanners must not use the link up); POST redeems."""
     form = ConfirmForm()
+    tenant_id = _tenant_id(area)
     if request.method == "POST" and form.validate_on_submit():
-        principal = redeem_unlock(tenant.id if tenant is not None else None, kind, token)
+        principal = redeem_unlock(tenant_id, area.kind, token)
         if principal is not None:
-            response = complete_sign_in(principal, url_for(f"{bp}.index"), verified=True)
+            response = complete_sign_in(principal, url_for(f"{area.name}.index"), verified=True)
             session[ENROL_KEY] = True
-            flash("You are signed in. Set up your authenticator app again.")
+            flash(_("You are signed in. Set up your authenticator app again."))
             return response
         db.session.rollback()
-        return render("link_invalid.html", 404)
-    if not unlock_is_live(tenant.id if tenant is not None else None, kind, token):
-        return render("link_invalid.html", 404)
-    return render("unlock.html", 200, form=form, bp=bp)
+        return area.render("link_invalid.html", 404)
+    if not unlock_is_live(tenant_id, area.kind, token):
+        return area.render("link_invalid.html", 404)
+    return area.render("unlock.html", 200, form=form, bp=area.name)
 
 
-def manage(principal: Principal, render: Render, bp: str, tenant: TenantSnapshot | None) -> Any:
+# --- the person's own factors ----------------------------------------------------------------
+
+
+def manage(area: Area) -> ResponseReturnValue:
     """The person's own factors: authenticator app, recovery codes left, passkeys."""
+    principal = _me()
     owner = owner_of(principal)
     totp = totp_factor(owner)
-    return render(
+    return area.render(
         "index.html",
         200,
-        bp=bp,
+        bp=area.name,
         form=ConfirmForm(),
         totp=totp if totp is not None and totp.confirmed_at is not None else None,
         codes_left=recovery_codes_left(owner),
         passkeys=passkeys_of(owner),
-        required=factor_required(principal, tenant),
+        passkeys_allowed=passkeys_allowed(owner),
+        host=passkeys.site_of_request(area.issuer()).rp_id,
+        required=factor_required(principal, area.tenant()),
     )
 
 
-def enrol(principal: Principal, render: Render, bp: str, issuer: str) -> ResponseReturnValue:
+def enrol(area: Area) -> ResponseReturnValue:
     """GET: a new secret as a QR code and text; POST: confirm with a first code, then show the
     ten recovery codes once."""
+    principal = _me()
     owner = owner_of(principal)
     form = CodeForm()
     factor = totp_factor(owner)
     if factor is not None and factor.confirmed_at is not None:
-        return redirect(url_for(f"{bp}.index"))
+        return redirect(url_for(f"{area.name}.index"))
     if form.validate_on_submit():
         try:
             codes = confirm_enrolment(owner, form.code.data or "")
@@ -160,48 +299,189 @@ def enrol(principal: Principal, render: Render, bp: str, issuer: str) -> Respons
         else:
             db.session.commit()
             session.pop(ENROL_KEY, None)
-            return render("codes.html", 200, bp=bp, codes=codes)
+            return area.render("codes.html", 200, bp=area.name, codes=codes)
     if factor is None:  # an unconfirmed secret is kept: reloading shows the same QR code
         factor = start_enrolment(owner)
         db.session.commit()
     label = str(getattr(principal, "email", ""))
-    secret, svg = enrolment_details(factor, label, issuer)
-    return render("enrol.html", form_status(form), bp=bp, form=form, secret=secret, qr=svg)
+    secret, svg = enrolment_details(factor, label, area.issuer())
+    return area.render(
+        "enrol.html", form_status(form), bp=area.name, form=form, secret=secret, qr=svg
+    )
 
 
-def new_codes(principal: Principal, render: Render, bp: str) -> ResponseReturnValue:
-    owner = owner_of(principal)
+def new_codes(area: Area) -> ResponseReturnValue:
+    owner = owner_of(_me())
     form = ConfirmForm()
     if not form.validate_on_submit() or totp_factor(owner) is None:
-        return redirect(url_for(f"{bp}.index"))
+        return redirect(url_for(f"{area.name}.index"))
     codes = regenerate_recovery_codes(owner)
     db.session.commit()
-    return render("codes.html", 200, bp=bp, codes=codes)
+    return area.render("codes.html", 200, bp=area.name, codes=codes)
 
 
-def remove(
-    principal: Principal, render: Render, bp: str, tenant: TenantSnapshot | None
-) -> ResponseReturnValue:
+def remove(area: Area) -> ResponseReturnValue:
     """Remove the authenticator app after a confirmation page."""
+    principal = _me()
     owner = owner_of(principal)
     form = ConfirmForm()
     if request.method == "POST" and form.validate_on_submit():
         remove_totp(owner)
-        if factor_required(principal, tenant) and not has_second_factor(owner):
-            session[ENROL_KEY] = True
+        _enrol_again_if_required(area, principal)
         db.session.commit()
-        flash("Authenticator app removed.")
-        return redirect(url_for(f"{bp}.index"))
-    return render("remove.html", 200, bp=bp, form=form)
+        flash(_("Authenticator app removed."))
+        return redirect(url_for(f"{area.name}.index"))
+    return area.render("remove.html", 200, bp=area.name, form=form)
 
 
-def enrol_first(area: Callable[[str], bool], allowed: set[str], bp: str) -> Any:
+def _enrol_again_if_required(area: Area, principal: Principal) -> None:
+    if factor_required(principal, area.tenant()) and not has_second_factor(owner_of(principal)):
+        session[ENROL_KEY] = True
+
+
+def _allowed_or_404(principal: Principal) -> None:
+    if not passkeys_allowed(owner_of(principal)):
+        abort(404)
+
+
+def passkey_new(area: Area) -> ResponseReturnValue:
+    """Name a new passkey; passkeys.js asks the browser to create it and posts its answer."""
+    principal = _me()
+    _allowed_or_404(principal)
+    form = NewPasskeyForm()
+    if form.validate_on_submit():
+        site = passkeys.site_of_request(area.issuer())
+        try:
+            passkey = passkeys.register(
+                principal, site, form.credential.data or "", form.name.data or ""
+            )
+        except UserError as exc:
+            db.session.commit()  # the challenge stays used up
+            show_on_form(form, exc, default_field="credential")
+        else:
+            db.session.commit()
+            if has_second_factor(owner_of(principal)):
+                session.pop(ENROL_KEY, None)
+            flash(_("Passkey “%(name)s” added.", name=passkey.name))
+            return redirect(url_for(f"{area.name}.index"))
+    return area.render("passkey_new.html", form_status(form), bp=area.name, form=form)
+
+
+def passkey_options(area: Area) -> ResponseReturnValue:
+    principal = _me()
+    _allowed_or_404(principal)
+    enforce(PASSKEY_ATTEMPTS, "passkey-register", principal.kind, principal.id)
+    return _json(passkeys.registration_options(principal, passkeys.site_of_request(area.issuer())))
+
+
+def passkey_rename(area: Area, passkey_id: int) -> ResponseReturnValue:
+    principal = _me()
+    _allowed_or_404(principal)
+    passkey = passkeys.get_passkey(owner_of(principal), passkey_id) or abort(404)
+    form = RenamePasskeyForm(obj=passkey if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            passkeys.rename(passkey, form.name.data or "")
+        except UserError as exc:
+            db.session.rollback()
+            show_on_form(form, exc, default_field="name")
+        else:
+            db.session.commit()
+            flash(_("Passkey renamed to “%(name)s”.", name=passkey.name))
+            return redirect(url_for(f"{area.name}.index"))
+    return area.render(
+        "passkey_rename.html", form_status(form), bp=area.name, form=form, passkey=passkey
+    )
+
+
+def passkey_remove(area: Area, passkey_id: int) -> ResponseReturnValue:
+    """Remove a passkey: the current password is asked, so a session left open cannot."""
+    principal = _me()
+    passkey = passkeys.get_passkey(owner_of(principal), passkey_id) or abort(404)
+    form = RemovePasskeyForm()
+    if form.validate_on_submit():
+        enforce("10/15 minutes", "passkey-remove", principal.kind, principal.id)
+        password_hash = getattr(principal, "password_hash", None)
+        if not verify_password(password_hash, form.password.data or ""):
+            show_on_form(form, UserError(_("That password is not right."), field="password"))
+        else:
+            name = passkey.name
+            passkeys.remove(passkey)
+            _enrol_again_if_required(area, principal)
+            db.session.commit()
+            flash(_("Passkey “%(name)s” removed.", name=name))
+            return redirect(url_for(f"{area.name}.index"))
+    return area.render(
+        "passkey_remove.html", form_status(form), bp=area.name, form=form, passkey=passkey
+    )
+
+
+# --- wiring ----------------------------------------------------------------------------------
+
+
+def enrol_first(area_endpoint: Callable[[str], bool], allowed: set[str], bp: str) -> Any:
     """Before-request guard: a person who must have a factor and has none (the session says so
     at sign-in, no query per request) sees only the enrolment pages until done."""
     if not session.get(ENROL_KEY) or request.endpoint is None:
         return None
     if request.endpoint in allowed or request.endpoint.startswith(f"{bp}."):
         return None
-    if area(request.endpoint):
+    if area_endpoint(request.endpoint):
         return redirect(url_for(f"{bp}.index"))
     return None
+
+
+def add_routes(bp: Blueprint, area: Area) -> None:
+    """The same URLs under every area's prefix (/admin, /operator, the client's root)."""
+    guarded = area.guard
+
+    def rule(path: str, endpoint: str, view: Callable[..., Any], methods: list[str]) -> None:
+        bp.add_url_rule(path, endpoint, view, methods=methods)
+
+    rule("/sign-in/verify", "verify", lambda: verify(area), ["GET", "POST"])
+    rule(
+        "/sign-in/verify/passkey/options",
+        "verify_passkey_options",
+        lambda: verify_passkey_options(area),
+        ["POST"],
+    )
+    rule("/sign-in/verify/passkey", "verify_passkey", lambda: verify_passkey(area), ["POST"])
+    rule(
+        "/sign-in/passkey/options",
+        "passkey_sign_in_options",
+        lambda: passkey_sign_in_options(area),
+        ["POST"],
+    )
+    rule("/sign-in/passkey", "passkey_sign_in", lambda: passkey_sign_in(area), ["POST"])
+    if area.emailed_unlock:
+        rule(
+            "/sign-in/unlock/<token>",
+            "unlock",
+            no_referrer(lambda token: unlock(area, token)),
+            ["GET", "POST"],
+        )
+    rule("/security", "index", guarded(lambda: manage(area)), ["GET"])
+    rule("/security/authenticator", "enrol", guarded(lambda: enrol(area)), ["GET", "POST"])
+    rule("/security/recovery-codes", "recovery_codes", guarded(lambda: new_codes(area)), ["POST"])
+    rule("/security/authenticator/remove", "remove", guarded(lambda: remove(area)), ["GET", "POST"])
+    rule(
+        "/security/passkeys/new", "passkey_new", guarded(lambda: passkey_new(area)), ["GET", "POST"]
+    )
+    rule(
+        "/security/passkeys/options",
+        "passkey_options",
+        guarded(lambda: passkey_options(area)),
+        ["POST"],
+    )
+    rule(
+        "/security/passkeys/<int:passkey_id>/rename",
+        "passkey_rename",
+        guarded(lambda passkey_id: passkey_rename(area, passkey_id)),
+        ["GET", "POST"],
+    )
+    rule(
+        "/security/passkeys/<int:passkey_id>/remove",
+        "passkey_remove",
+        guarded(lambda passkey_id: passkey_remove(area, passkey_id)),
+        ["GET", "POST"],
+    )

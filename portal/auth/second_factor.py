@@ -34,6 +34,7 @@ from portal.core.database import utcnow
 from portal.core.errors import UserError
 from portal.core.extensions import db
 from portal.core.ratelimit import enforce
+from tenants.models import Tenant
 from tenants.snapshot import TenantSnapshot
 
 PENDING_KEY = "second_factor_pending"
@@ -105,11 +106,21 @@ def passkeys_of(owner: Owner) -> list[Passkey]:
     return list(db.session.scalars(query))
 
 
+def passkeys_allowed(owner: Owner) -> bool:
+    """Operators and staff may always use passkeys; clients when their firm allows it."""
+    if owner.kind != "client":
+        return True
+    query = select(Tenant.allow_client_passkeys).where(Tenant.id == owner.tenant_id)
+    return bool(db.session.scalar(query))
+
+
 def has_second_factor(owner: Owner) -> bool:
+    """A confirmed authenticator app, or a passkey this person may use."""
     factor = totp_factor(owner)
     if factor is not None and factor.confirmed_at is not None:
         return True
-    return db.session.scalar(select(Passkey.id).where(*_mine(Passkey, owner)).limit(1)) is not None
+    query = select(Passkey.id).where(*_mine(Passkey, owner)).limit(1)
+    return db.session.scalar(query) is not None and passkeys_allowed(owner)
 
 
 def factor_required(principal: Principal, tenant: TenantSnapshot | None) -> bool:
