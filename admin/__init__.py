@@ -21,6 +21,7 @@ from admin.views import (
     email_templates,
     files,
     firm,
+    history,
     inbox,
     invoice_email,
     invoices,
@@ -35,6 +36,7 @@ from admin.views import (
     payments,
     preview,
     records,
+    referrals,
     requests,
     security,
     settings,
@@ -85,6 +87,8 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     security.bp,
     api_tokens.bp,
     webhooks.bp,
+    referrals.bp,
+    history.bp,
 )
 
 

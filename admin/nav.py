@@ -83,6 +83,7 @@ FIRM_NAV: tuple[NavGroup, ...] = (
             NavItem("Invoice emails", "admin_invoice_email.settings", SETTINGS),
             NavItem("Payments", "admin_payments.index", "clients"),
             NavItem("Payment settings", "admin_payments.settings", SETTINGS),
+            NavItem("Referrals", "admin_referrals.index", "clients", also=("admin_referrals.",)),
         ),
     ),
     NavGroup(

@@ -109,4 +109,20 @@ ALL_MODULES: tuple[ModuleSpec, ...] = (
         endpoint="courses.index",
         empty_text="No courses are open to {account} yet.",
     ),
+    ModuleSpec(
+        key="referrals",
+        title="Referrals",
+        icon="chart",
+        order=90,
+        endpoint="referrals.index",
+        empty_text="{account} is not part of a referral programme.",
+    ),
+    ModuleSpec(
+        key="history",
+        title="History",
+        icon="calendar",
+        order=95,
+        endpoint="history.index",
+        empty_text="Nothing has happened with {account} yet.",
+    ),
 )

@@ -21,6 +21,7 @@ from portal.clients.notify import notify_managers
 from portal.core.database import utcnow
 from portal.core.extensions import db
 from portal.mail.compose import queue_email
+from portal.referrals.attribution import attribute_signup
 from portal.signup.codes import issue_code
 from portal.signup.disposable import is_disposable
 from portal.signup.models import SignupCode
@@ -79,10 +80,14 @@ def register(
     return contact
 
 
-def mark_verified(tenant: TenantSnapshot, contact: Contact) -> None:
-    """The address is proven: the identity may sign in. The caller commits."""
+def mark_verified(
+    tenant: TenantSnapshot, contact: Contact, referral_cookie: str | None = None
+) -> None:
+    """The address is proven: the identity may sign in, and a referral link it came through
+    (its first-touch cookie, checked by portal.referrals) is credited. The caller commits."""
     if contact.activated_at is None:
         contact.activated_at = utcnow()
+        attribute_signup(tenant, contact, referral_cookie)
         emit(tenant, "signup.verified", {"contact_id": contact.id, "email": contact.email})
         if tenant.notify_on_signup:
             notify_managers(tenant, "new_signup", contact=contact)

@@ -16,6 +16,7 @@ from portal.core.errors import UserError, form_status, show_on_form
 from portal.core.extensions import db
 from portal.core.http import no_referrer
 from portal.core.ratelimit import enforce
+from portal.referrals.links import COOKIE as REFERRAL_COOKIE
 from portal.signup.codes import CodeCheck, check_code, code_for_link, issue_code, use_link
 from portal.signup.forms import CodeForm, SignupForm
 from portal.signup.service import mark_verified, register
@@ -103,7 +104,7 @@ def verify() -> ResponseReturnValue:
         else:
             check_code(current_tenant.id, 0, form.code.data or "")
         if outcome is CodeCheck.OK and contact is not None:
-            mark_verified(current_tenant, contact)
+            mark_verified(current_tenant, contact, request.cookies.get(REFERRAL_COOKIE))
             db.session.commit()
             session.pop(PENDING_KEY, None)
             flash("Your email address is verified. Sign in with your password.")
@@ -139,7 +140,7 @@ def confirm_link(token: str) -> ResponseReturnValue:
         return _render("access/link_invalid.html", 404, kind="verification")
     if request.method == "POST":
         if use_link(row):
-            mark_verified(current_tenant, contact)
+            mark_verified(current_tenant, contact, request.cookies.get(REFERRAL_COOKIE))
             db.session.commit()
             session.pop(PENDING_KEY, None)
             flash("Your email address is verified. Sign in with your password.")

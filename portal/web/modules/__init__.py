@@ -7,6 +7,9 @@ from flask import Blueprint, Flask
 from portal.files.uploads import raise_body_limit
 from portal.messaging.text import message_html
 from portal.web.modules import (
+    history,
+    referrals,
+)
     community,
     courses,
     files,
@@ -27,6 +30,9 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     links.bp,
     community.bp,
     courses.bp,
+    referrals.bp,
+    referrals.links,
+    history.bp,
 )
 
 
