@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import EqualTo, InputRequired, Length
@@ -8,17 +9,20 @@ from portal.auth.passwords import MAX_LENGTH
 
 
 class SignInForm(FlaskForm):
-    email = EmailField("Email", validators=[InputRequired(), Length(max=320)])
-    password = PasswordField("Password", validators=[InputRequired(), Length(max=MAX_LENGTH)])
+    email = EmailField(_l("Email"), validators=[InputRequired(), Length(max=320)])
+    password = PasswordField(_l("Password"), validators=[InputRequired(), Length(max=MAX_LENGTH)])
 
 
 class SetPasswordForm(FlaskForm):
-    password = PasswordField("New password", validators=[InputRequired()])
+    password = PasswordField(_l("New password"), validators=[InputRequired()])
     confirm = PasswordField(
-        "Confirm password",
-        validators=[InputRequired(), EqualTo("password", message="The passwords do not match.")],
+        _l("Confirm password"),
+        validators=[
+            InputRequired(),
+            EqualTo("password", message=_l("The passwords do not match.")),
+        ],
     )
 
 
 class EmailForm(FlaskForm):
-    email = EmailField("Email", validators=[InputRequired(), Length(max=320)])
+    email = EmailField(_l("Email"), validators=[InputRequired(), Length(max=320)])

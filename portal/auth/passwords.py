@@ -13,13 +13,20 @@ from pathlib import Path
 import idna
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 
 MIN_LENGTH = 10
 MAX_LENGTH = 256
+# Lazy: shown in the reader's language wherever a page lists them.
 RULES = (
-    f"At least {MIN_LENGTH} characters (a short sentence works well); up to {MAX_LENGTH}.",
-    "Not a commonly used or previously breached password.",
-    "Not your email address (or the part before the @) and not the firm's name.",
+    _l(
+        "At least %(min)d characters (a short sentence works well); up to %(max)d.",
+        min=MIN_LENGTH,
+        max=MAX_LENGTH,
+    ),
+    _l("Not a commonly used or previously breached password."),
+    _l("Not your email address (or the part before the @) and not the firm's name."),
 )
 
 _hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
@@ -41,16 +48,16 @@ def verify_password(password_hash: str | None, password: str) -> bool:
 def password_problem(password: str, *, email: str = "", firm_name: str = "") -> str | None:
     """Return the first policy violation in plain words, or None when the password is fine."""
     if len(password) < MIN_LENGTH:
-        return f"Use at least {MIN_LENGTH} characters."
+        return gettext("Use at least %(num)d characters.", num=MIN_LENGTH)
     if len(password) > MAX_LENGTH:
-        return f"Use at most {MAX_LENGTH} characters."
+        return gettext("Use at most %(num)d characters.", num=MAX_LENGTH)
     lowered = password.lower()
     if lowered in _common_passwords() or lowered.strip("0123456789!") in _common_passwords():
-        return "This password is too common; it appears in lists of breached passwords."
+        return gettext("This password is too common; it appears in lists of breached passwords.")
     if is_email_variant(password, email):
-        return "Don't use your email address, or the part before the @, as your password."
+        return gettext("Don't use your email address, or the part before the @, as your password.")
     if firm_name and firm_name.lower() in lowered:
-        return "Don't use the firm's name in your password."
+        return gettext("Don't use the firm's name in your password.")
     return None
 
 

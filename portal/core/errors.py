@@ -18,35 +18,38 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, current_app, flash, g, jsonify, redirect, request
+from flask_babel import gettext, ngettext
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
+
+from portal.core.i18n import N_
 
 log = logging.getLogger("foyer.errors")
 
 THEMED_RENDERER = "foyer.themed_error_page"
 UNPROCESSABLE = 422
 
-# status → (heading, one sentence); 413 and 429 fill in their numbers
+# status → (heading, one sentence); 413 and 429 fill in their numbers; shown through gettext
 PAGES: dict[int, tuple[str, str]] = {
     400: (
-        "Something went wrong with that request",
-        "The page could not use what was sent. Go back, reload the page and try again.",
+        N_("Something went wrong with that request"),
+        N_("The page could not use what was sent. Go back, reload the page and try again."),
     ),
-    403: ("Not allowed", "Your account does not have permission to open this page."),
-    404: ("Page not found", "There is nothing at this address."),
-    405: ("Not available", "This address does not accept that kind of request."),
-    410: ("No longer available", "This page has been removed and will not come back."),
-    413: ("Too large", "The file is too large: at most {mb} MB."),
-    429: ("Too many attempts", "Too many attempts. Please wait {wait} and try again."),
+    403: (N_("Not allowed"), N_("Your account does not have permission to open this page.")),
+    404: (N_("Page not found"), N_("There is nothing at this address.")),
+    405: (N_("Not available"), N_("This address does not accept that kind of request.")),
+    410: (N_("No longer available"), N_("This page has been removed and will not come back.")),
+    413: (N_("Too large"), N_("The file is too large: at most {mb} MB.")),
+    429: (N_("Too many attempts"), N_("Too many attempts. Please wait {wait} and try again.")),
     500: (
-        "Something went wrong",
-        "Something went wrong on our side. Please try again in a few minutes.",
+        N_("Something went wrong"),
+        N_("Something went wrong on our side. Please try again in a few minutes."),
     ),
     503: (
-        "Temporarily unavailable",
-        "The service is temporarily unavailable. Please try again in a few minutes.",
+        N_("Temporarily unavailable"),
+        N_("The service is temporarily unavailable. Please try again in a few minutes."),
     ),
 }
 # A connection that cannot be made, is lost, or waits too long for the pool: the database is
@@ -101,14 +104,14 @@ def init_app(app: Flask) -> None:
 
 def error_page(status: int, message: str | None = None) -> ErrorPage:
     """The page for a status on this request's host, with the way back that fits it."""
-    title, default = PAGES.get(status, ("Something went wrong", PAGES[500][1]))
+    title, default = PAGES.get(status, (N_("Something went wrong"), PAGES[500][1]))
     if g.get("tenant") is None:
-        back_url, back_label = "/", "Go to the start page"
+        back_url, back_label = "/", gettext("Go to the start page")
     elif request.path == "/admin" or request.path.startswith("/admin/"):
-        back_url, back_label = "/admin/", "Back to the dashboard"
+        back_url, back_label = "/admin/", gettext("Back to the dashboard")
     else:
-        back_url, back_label = "/", "Back to the portal home"
-    return ErrorPage(status, title, message or default, back_url, back_label)
+        back_url, back_label = "/", gettext("Back to the portal home")
+    return ErrorPage(status, gettext(title), message or gettext(default), back_url, back_label)
 
 
 def error_response(page: ErrorPage, headers: Iterable[tuple[str, str]] = ()) -> Response:
@@ -140,15 +143,15 @@ def _http_error(error: HTTPException) -> HTTPException | Response:
 def _message(error: HTTPException) -> str | None:
     if error.code == 413:
         limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
-        return PAGES[413][1].format(mb=f"{limit / 2**20:.1f}".removesuffix(".0"))
+        return gettext(PAGES[413][1]).format(mb=f"{limit / 2**20:.1f}".removesuffix(".0"))
     if error.code == 429:
         seconds = getattr(error, "retry_after", None)
         if isinstance(seconds, int):
             minutes = max(1, math.ceil(seconds / 60))
-            wait = f"{minutes} minute{'s' if minutes > 1 else ''}"
+            wait = ngettext("%(num)d minute", "%(num)d minutes", minutes)
         else:
-            wait = "a few minutes"
-        return PAGES[429][1].format(wait=wait)
+            wait = gettext("a few minutes")
+        return gettext(PAGES[429][1]).format(wait=wait)
     return None
 
 

@@ -7,6 +7,8 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, g, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -49,7 +51,7 @@ from themes.loader import render_themed
 bp = Blueprint("access", __name__)
 CHOICES_KEY = "sign_in_choices"
 CHOICE_SECONDS = 300
-FORGOT_SENT = (
+FORGOT_SENT = _l(
     "If that address has portal access, we've emailed it a link. "
     "Check your spam or junk folder too."
 )
@@ -120,7 +122,7 @@ def sign_out() -> Response:
     if current_user.is_authenticated and getattr(current_user, "kind", None) == "client":
         sign_out_everywhere(current_user._get_current_object())
         db.session.commit()
-    flash("You have signed out.")
+    flash(_("You have signed out."))
     return redirect(url_for("access.sign_in"))
 
 
@@ -139,7 +141,7 @@ def forgot_password() -> tuple[str, int]:
                 with suppress(SendLimitReached):  # the same answer either way: no enumeration
                     send_invitation(tenant, contact, invited_by="Password reset request")
         db.session.commit()
-        return _render("access/notice.html", title="Check your email", message=FORGOT_SENT)
+        return _render("access/notice.html", title=_("Check your email"), message=FORGOT_SENT)
     return _render("access/forgot_password.html", form_status(form), form=form)
 
 
@@ -164,7 +166,7 @@ def reset_password(token: str) -> ResponseReturnValue:
             sign_in(contact)
             db.session.commit()
             _link_used("reset.completed", contact.id)
-            flash("Your password has been changed.")
+            flash(_("Your password has been changed."))
             return redirect(url_for("home.index"))
         else:
             db.session.rollback()  # nothing to keep; frees SQLite for the audit row
@@ -176,8 +178,8 @@ def reset_password(token: str) -> ResponseReturnValue:
         form=form,
         email=contact.email,
         rules=RULES,
-        heading="Choose a new password",
-        button="Change password",
+        heading=_("Choose a new password"),
+        button=_("Change password"),
     )
 
 
@@ -230,8 +232,10 @@ def accept_invitation(token: str) -> ResponseReturnValue:
         form=form,
         email=contact.email,
         rules=RULES,
-        heading=f"Welcome to {current_tenant.portal_name or current_tenant.name}",
-        button="Set password and sign in",
+        heading=_(
+            "Welcome to %(portal)s", portal=current_tenant.portal_name or current_tenant.name
+        ),
+        button=_("Set password and sign in"),
     )
 
 
@@ -259,11 +263,11 @@ def renew_invitation(token: str) -> tuple[str, int]:
         db.session.commit()
     return _render(
         "access/notice.html",
-        title="Request received",
-        message=(
-            f"Thank you. If this invitation can be renewed, a fresh one is on its way or "
-            f"{current_tenant.portal_name or current_tenant.name} will be in touch. "
-            "Check your spam or junk folder too."
+        title=_("Request received"),
+        message=_(
+            "Thank you. If this invitation can be renewed, a fresh one is on its way or "
+            "%(firm)s will be in touch. Check your spam or junk folder too.",
+            firm=current_tenant.portal_name or current_tenant.name,
         ),
     )
 

@@ -11,6 +11,8 @@ from contextlib import suppress
 
 from flask import Blueprint, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 
@@ -35,7 +37,9 @@ bp = Blueprint("actions", __name__, url_prefix="/act")
 
 
 class LinkUploadForm(FlaskForm):
-    file = FileField("Choose the file", validators=[FileRequired("Choose a file to upload.")])
+    file = FileField(
+        _l("Choose the file"), validators=[FileRequired(_l("Choose a file to upload."))]
+    )
 
 
 class ActForm(FlaskForm):
@@ -84,7 +88,13 @@ def show(token: str) -> ResponseReturnValue:
                 links.mark_used(resolved)
                 db.session.commit()
                 _used(resolved, "upload")
-                flash(f"Received “{stored.name}”. Thank you, {current_tenant.name} has been told.")
+                flash(
+                    _(
+                        "Received “%(name)s”. Thank you, %(firm)s has been told.",
+                        name=stored.name,
+                        firm=current_tenant.name,
+                    )
+                )
                 return redirect(url_for("actions.show", token=token))
     return _page(resolved, token, form), form_status(form)
 
@@ -122,11 +132,12 @@ def ask_access(token: str) -> ResponseReturnValue:
     return render_themed(
         current_tenant.theme,
         "access/notice.html",
-        title="Request received",
-        message=(
-            f"Thank you. {current_tenant.name} will set up your portal access: look for an "
+        title=_("Request received"),
+        message=_(
+            "Thank you. %(firm)s will set up your portal access: look for an "
             "invitation email (check your spam or junk folder too). If you already have "
-            "access, sign in with your email and password."
+            "access, sign in with your email and password.",
+            firm=current_tenant.name,
         ),
     )
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -24,7 +26,9 @@ bp = Blueprint("documents", __name__, url_prefix="/documents")
 
 
 class UploadForm(FlaskForm):
-    file = FileField("Choose the file", validators=[FileRequired("Choose a file to upload.")])
+    file = FileField(
+        _l("Choose the file"), validators=[FileRequired(_l("Choose a file to upload."))]
+    )
 
 
 def _document_or_404(document_request_id: int) -> DocumentRequest:
@@ -69,7 +73,13 @@ def show(document_request_id: int) -> ResponseReturnValue:
             show_on_form(form, exc, default_field="file")
         else:
             db.session.commit()
-            flash(f"Received “{stored.name}”. Thank you, {current_tenant.name} has been told.")
+            flash(
+                _(
+                    "Received “%(name)s”. Thank you, %(firm)s has been told.",
+                    name=stored.name,
+                    firm=current_tenant.name,
+                )
+            )
             return redirect(url_for("documents.show", document_request_id=document.id))
     page = render_themed(
         current_tenant.theme,

@@ -19,6 +19,8 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, user_logged_out
 
 from jobs.queue import enqueue
@@ -106,7 +108,11 @@ def read_one(notification_id: int) -> ResponseReturnValue:
 def read_all() -> ResponseReturnValue:
     count = centre.mark_all_read(current_tenant, _me())
     db.session.commit()
-    flash(f"Marked {count} notification{'s' if count != 1 else ''} as read.")
+    flash(
+        ngettext(
+            "Marked %(num)d notification as read.", "Marked %(num)d notifications as read.", count
+        )
+    )
     return redirect(url_for("notifications.index"), 303)
 
 
@@ -119,7 +125,7 @@ def preferences_page() -> ResponseReturnValue:
     if form.validate_on_submit():
         save_preferences(current_tenant, _me(), chosen_modes(form))
         db.session.commit()
-        flash("Your notification choices are saved.")
+        flash(_("Your notification choices are saved."))
         return redirect(url_for("notifications.preferences_page"), 303)
     return render_themed(
         current_tenant.theme,
@@ -153,10 +159,10 @@ def test_device() -> ResponseReturnValue:
     """Send this device a test notification (a job), to check that push reaches it."""
     device_id = session.get(DEVICE_KEY)
     if not isinstance(device_id, int):
-        flash("Turn on notifications on this device first.", "warning")
+        flash(_("Turn on notifications on this device first."), "warning")
     else:
         enqueue("send_test_push", current_tenant.id, device_id, "/notifications")
-        flash("A test notification is on its way to this device.", "success")
+        flash(_("A test notification is on its way to this device."), "success")
     return redirect(url_for("notifications.index"), 303)
 
 

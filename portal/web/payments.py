@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField
@@ -41,7 +43,7 @@ class PayForm(FlaskForm):
 
 
 class RemoveForm(FlaskForm):
-    confirm = BooleanField("Yes, remove this card", validators=[InputRequired()])
+    confirm = BooleanField(_l("Yes, remove this card"), validators=[InputRequired()])
 
 
 def _invoices_on() -> None:
@@ -175,7 +177,13 @@ def remove_method(method_id: int) -> ResponseReturnValue:
             outcome=Outcome.SUCCESS,
             detail=f"{method.brand} ending {method.last4}",
         )
-        flash(f"Removed the {method.brand.title()} card ending {method.last4}.")
+        flash(
+            _(
+                "Removed the %(brand)s card ending %(last4)s.",
+                brand=method.brand.title(),
+                last4=method.last4,
+            )
+        )
         return redirect(url_for("payments.methods"))
     status = 422 if request.method == "POST" else 200
     return render_module_page(

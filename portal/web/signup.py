@@ -6,6 +6,8 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from portal.auth.passwords import RULES, password_problem
@@ -27,7 +29,9 @@ from themes.loader import render_themed
 bp = Blueprint("signup", __name__, url_prefix="/sign-up")
 PENDING_KEY = "signup_pending"
 PENDING_SECONDS = 3600
-WRONG_CODE = "That code is not correct or has expired. Check the latest email, or send a new code."
+WRONG_CODE = _l(
+    "That code is not correct or has expired. Check the latest email, or send a new code."
+)
 
 
 def _render(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
@@ -107,10 +111,10 @@ def verify() -> ResponseReturnValue:
             mark_verified(current_tenant, contact, request.cookies.get(REFERRAL_COOKIE))
             db.session.commit()
             session.pop(PENDING_KEY, None)
-            flash("Your email address is verified. Sign in with your password.")
+            flash(_("Your email address is verified. Sign in with your password."))
             return redirect(url_for("access.sign_in"))
         db.session.commit()
-        show_on_form(form, UserError(WRONG_CODE, field="code"))
+        show_on_form(form, UserError(str(WRONG_CODE), field="code"))
     return _render("signup/verify.html", form_status(form), form=form, email=pending["email"])
 
 
@@ -126,7 +130,7 @@ def resend() -> Response:
     if contact is not None and contact.activated_at is None:
         issue_code(current_tenant, contact)
         db.session.commit()
-    flash("We sent a new code. Earlier codes no longer work.")
+    flash(_("We sent a new code. Earlier codes no longer work."))
     return redirect(url_for("signup.verify"))
 
 
@@ -143,7 +147,7 @@ def confirm_link(token: str) -> ResponseReturnValue:
             mark_verified(current_tenant, contact, request.cookies.get(REFERRAL_COOKIE))
             db.session.commit()
             session.pop(PENDING_KEY, None)
-            flash("Your email address is verified. Sign in with your password.")
+            flash(_("Your email address is verified. Sign in with your password."))
             return redirect(url_for("access.sign_in"))
         return _render("access/link_invalid.html", 404, kind="verification")
     return _render("signup/confirm.html", email=contact.email)

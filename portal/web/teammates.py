@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import EmailField, StringField, TextAreaField
@@ -20,9 +22,9 @@ bp = Blueprint("teammates", __name__, url_prefix="/teammates")
 
 
 class TeammateForm(FlaskForm):
-    name = StringField("Their name", validators=[Length(max=200)])
-    email = EmailField("Their email address", validators=[InputRequired(), Length(max=320)])
-    message = TextAreaField("A message for them (optional)", validators=[Length(max=2000)])
+    name = StringField(_l("Their name"), validators=[Length(max=200)])
+    email = EmailField(_l("Their email address"), validators=[InputRequired(), Length(max=320)])
+    message = TextAreaField(_l("A message for them (optional)"), validators=[Length(max=2000)])
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -48,9 +50,21 @@ def invite() -> ResponseReturnValue:
         else:
             db.session.commit()
             if row.status == teammates.TeammateStatus.PENDING:
-                flash(f"Thanks: {row.email} will be invited once {_firm()} approves.")
+                flash(
+                    _(
+                        "Thanks: %(email)s will be invited once %(firm)s approves.",
+                        email=row.email,
+                        firm=_firm(),
+                    )
+                )
             else:
-                flash(f"Invitation sent to {row.email} for {g.account.name}.")
+                flash(
+                    _(
+                        "Invitation sent to %(email)s for %(account)s.",
+                        email=row.email,
+                        account=g.account.name,
+                    )
+                )
             return redirect(url_for("teammates.invite"))
     page = render_themed(
         tenant.theme,

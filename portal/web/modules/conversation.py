@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import jsonify, request
 from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import FileStorage
@@ -23,12 +24,12 @@ POLL_SECONDS = 5
 
 
 class ReplyForm(FlaskForm):
-    body = TextAreaField("Your message", validators=[Length(max=BODY_MAX + 1000)])
+    body = TextAreaField(_l("Your message"), validators=[Length(max=BODY_MAX + 1000)])
 
 
 class NewThreadForm(FlaskForm):
-    subject = StringField("Subject", validators=[Length(max=SUBJECT_MAX + 100)])
-    body = TextAreaField("Message", validators=[Length(max=BODY_MAX + 1000)])
+    subject = StringField(_l("Subject"), validators=[Length(max=SUBJECT_MAX + 100)])
+    body = TextAreaField(_l("Message"), validators=[Length(max=BODY_MAX + 1000)])
 
 
 def me() -> Person:

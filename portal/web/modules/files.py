@@ -7,6 +7,8 @@ from typing import Any
 
 from flask import abort, flash, g, jsonify, redirect, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -31,16 +33,16 @@ SORTS = ("name", "created", "size")
 
 
 class UploadForm(FlaskForm):
-    files = MultipleFileField("Files")
+    files = MultipleFileField(_l("Files"))
     folder_id = HiddenField()
 
 
 class NameForm(FlaskForm):
-    name = StringField("Name", validators=[Length(max=400)])
+    name = StringField(_l("Name"), validators=[Length(max=400)])
 
 
 class MoveForm(FlaskForm):
-    folder_id = SelectField("Move to", choices=[], validate_choice=False)
+    folder_id = SelectField(_l("Move to"), choices=[], validate_choice=False)
 
 
 class ConfirmForm(FlaskForm):
@@ -143,8 +145,9 @@ def upload() -> ResponseReturnValue:
 
 def _uploaded_message(stored: list[ClientFile]) -> str:
     names = ", ".join(f"\u201c{f.name}\u201d" for f in stored[:5])
-    more = f" and {len(stored) - 5} more" if len(stored) > 5 else ""
-    return f"Uploaded {names}{more}."
+    if len(stored) > 5:
+        return _("Uploaded %(names)s and %(more)d more.", names=names, more=len(stored) - 5)
+    return _("Uploaded %(names)s.", names=names)
 
 
 @bp.post("/folders", endpoint="new_folder")
@@ -192,7 +195,7 @@ def rename(file_id: int) -> ResponseReturnValue:
             show_on_form(form, error, "name")
         else:
             db.session.commit()
-            flash(f"Renamed to \u201c{file.name}\u201d.")
+            flash(_("Renamed to “%(name)s”.", name=file.name))
             return redirect(_folder_url(file.folder_id), 303)
     page = render_module_page("files", "portal/files/rename.html", file=file, form=form)
     return page, form_status(form)
@@ -215,7 +218,7 @@ def move(file_id: int) -> ResponseReturnValue:
             show_on_form(form, error, "folder_id")
         else:
             db.session.commit()
-            flash(f"Moved \u201c{file.name}\u201d.")
+            flash(_("Moved “%(name)s”.", name=file.name))
             return redirect(_folder_url(file.folder_id), 303)
     page = render_module_page("files", "portal/files/move.html", file=file, form=form)
     return page, form_status(form)
@@ -223,7 +226,7 @@ def move(file_id: int) -> ResponseReturnValue:
 
 def _folder_choices() -> list[tuple[str, str]]:
     every = folder_service.all_folders(current_tenant, g.account.id, staff=False)
-    return [("", "Top level"), *((str(f.id), label) for f, label in every)]
+    return [("", _("Top level")), *((str(f.id), label) for f, label in every)]
 
 
 @bp.route("/<int:file_id>/delete", methods=["GET", "POST"], endpoint="delete")
@@ -234,7 +237,9 @@ def delete(file_id: int) -> ResponseReturnValue:
     if form.validate_on_submit():
         service.trash_file(file)
         db.session.commit()
-        flash(f"\u201c{file.name}\u201d is in the trash for 30 days; you can restore it there.")
+        flash(
+            _("“%(name)s” is in the trash for 30 days; you can restore it there.", name=file.name)
+        )
         return redirect(_folder_url(file.folder_id), 303)
     return render_module_page("files", "portal/files/delete.html", file=file, form=form)
 
@@ -261,5 +266,5 @@ def restore(file_id: int) -> Response:
         abort(400)
     service.restore_file(current_tenant, file)
     db.session.commit()
-    flash(f"Restored \u201c{file.name}\u201d.")
+    flash(_("Restored “%(name)s”.", name=file.name))
     return redirect(_folder_url(file.folder_id), 303)

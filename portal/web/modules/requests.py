@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from flask import abort, g, redirect, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import Length
@@ -28,10 +30,10 @@ ATTACHMENT_ENDPOINT = "requests.attachment"
 
 
 class RequestForm(FlaskForm):
-    type_id = SelectField("What do you need?", coerce=str, validate_choice=False)
-    service_id = SelectField("Service (optional)", coerce=str, validate_choice=False)
-    subject = StringField("Subject", validators=[Length(max=SUBJECT_MAX + 100)])
-    details = TextAreaField("Details", validators=[Length(max=BODY_MAX + 1000)])
+    type_id = SelectField(_l("What do you need?"), coerce=str, validate_choice=False)
+    service_id = SelectField(_l("Service (optional)"), coerce=str, validate_choice=False)
+    subject = StringField(_l("Subject"), validators=[Length(max=SUBJECT_MAX + 100)])
+    details = TextAreaField(_l("Details"), validators=[Length(max=BODY_MAX + 1000)])
 
 
 def _request_or_404(request_id: int) -> ClientRequest:
@@ -65,8 +67,8 @@ def new() -> ResponseReturnValue:
     form = RequestForm()
     types = service.request_types(current_tenant)
     offered = service.services(current_tenant)
-    form.type_id.choices = [("", "Choose…")] + [(str(t.id), t.name) for t in types]
-    form.service_id.choices = [("", "No particular service")] + [
+    form.type_id.choices = [("", _("Choose…"))] + [(str(t.id), t.name) for t in types]
+    form.service_id.choices = [("", _("No particular service"))] + [
         (str(s.id), s.name) for s in offered
     ]
     if request.method == "GET" and request.args.get("service"):
