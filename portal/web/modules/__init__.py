@@ -7,16 +7,15 @@ from flask import Blueprint, Flask
 from portal.files.uploads import raise_body_limit
 from portal.messaging.text import message_html
 from portal.web.modules import (
-    history,
-    referrals,
-)
     community,
     courses,
     files,
+    history,
     invoices,
     links,
     messages,
     placeholders,
+    referrals,
     requests,
 )
 from portal.web.modules.nav import nav_items
