@@ -23,7 +23,7 @@ from wtforms.validators import Email, InputRequired, Length, NumberRange, Option
 from portal.branding.colors import HEX_COLOR
 from portal.clients.models import AccountKind
 from portal.modules.models import LinkMode
-from tenants.models import ExpiredInviteAction, SignupMode
+from tenants.models import ClientSignIn, ExpiredInviteAction, SignupMode
 from themes.registry import THEMES
 
 
@@ -100,6 +100,16 @@ class PortalSettingsForm(FlaskForm):
     notify_on_signup = BooleanField("Email the firm's managers about each new sign-up")
     unverified_purge_days = IntegerField(
         "Delete unverified sign-ups after (days)", validators=[InputRequired(), NumberRange(1, 90)]
+    )
+    client_sign_in = SelectField(
+        "How clients sign in",
+        choices=[
+            SelectChoice(ClientSignIn.PASSWORD, "Password only"),
+            SelectChoice(
+                ClientSignIn.PASSWORD_OR_EMAIL, "Password, or a code or link sent by email"
+            ),
+            SelectChoice(ClientSignIn.EMAIL, "Only a code or link sent by email (no password)"),
+        ],
     )
 
 

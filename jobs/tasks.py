@@ -15,6 +15,7 @@ from jobs import (
     mail_domains,
     notifications,
     operations,
+    passwordless,
     signups,
     team,
     web_domains,
@@ -47,6 +48,7 @@ JOBS = (
     operations.purge_deleted_tenants,
     webhooks.deliver_webhook,
     webhooks.sweep_webhooks,
+    passwordless.send_sign_in_code,
 )
 
 RECURRING = (

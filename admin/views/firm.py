@@ -13,7 +13,8 @@ from portal.audit.service import Outcome, record
 from portal.auth.forms import SetPasswordForm, SignInForm
 from portal.auth.models import StaffInvitation, StaffMember
 from portal.auth.passwords import RULES, hash_password, password_problem
-from portal.auth.principals import sign_in, sign_out_everywhere
+from portal.auth.principals import sign_in
+from portal.auth.principals import sign_out as end_this_session
 from portal.auth.signin import one, sign_in_with
 from portal.auth.single_use import consume_once
 from portal.auth.tokens import hash_token
@@ -40,7 +41,8 @@ def sign_in_page() -> ResponseReturnValue:
 @bp.post("/sign-out")
 @staff_required
 def sign_out() -> Response:
-    sign_out_everywhere(current_user._get_current_object())
+    """This browser only; Profile ends the others (admin/views/staff_profile.py)."""
+    end_this_session(current_user._get_current_object())
     db.session.commit()
     return redirect(url_for("admin_firm.sign_in"))
 

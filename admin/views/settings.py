@@ -122,6 +122,7 @@ def portal_settings() -> ResponseReturnValue:
         tenant.unverified_purge_days = (
             form.unverified_purge_days.data or tenant.unverified_purge_days
         )
+        tenant.client_sign_in = form.client_sign_in.data
         db.session.commit()
         flash("Portal settings saved.")
         return redirect(url_for("admin_settings.portal_settings"))

@@ -152,6 +152,18 @@ def end_by_key(raw_key: str) -> None:
     )
 
 
+def key_is_open(raw_key: str) -> bool:
+    """Whether the asking browser's own session is still open (after ending one by id)."""
+    if not raw_key:
+        return False
+    found = db.session.scalar(
+        select(SignInSession.id).where(
+            SignInSession.key_hash == hash_token(raw_key), SignInSession.ended_at.is_(None)
+        )
+    )
+    return found is not None
+
+
 def is_current(row: SignInSession, raw_key: str | None) -> bool:
     return bool(raw_key) and row.key_hash == hash_token(raw_key or "")
 

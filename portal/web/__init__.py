@@ -17,8 +17,10 @@ from portal.web import (
     locale,
     modules,
     notifications,
+    passwordless,
     payments,
     previewing,
+    profile,
     security,
     signup,
     teammates,
@@ -30,6 +32,7 @@ BLUEPRINTS += (documents.bp, actions.bp)
 BLUEPRINTS += (notifications.bp,)
 BLUEPRINTS += (payments.bp,)
 BLUEPRINTS += (security.bp,)
+BLUEPRINTS += (profile.bp, passwordless.bp)
 
 
 def init_app(app: Flask) -> None:
