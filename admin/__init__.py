@@ -16,6 +16,7 @@ from admin.views import (
     audit,
     branding,
     clients,
+    community,
     documents,
     domains,
     email_templates,
@@ -89,6 +90,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     webhooks.bp,
     referrals.bp,
     history.bp,
+    community.bp,
 )
 
 

@@ -76,6 +76,13 @@ FIRM_NAV: tuple[NavGroup, ...] = (
     NavGroup("Files", (NavItem("Files", "admin_files.index"),)),
     NavGroup("Documents", (NavItem("Documents", "admin_documents.index"),)),
     NavGroup(
+        "Community",
+        (
+            NavItem("Groups", "admin_community.index", "clients"),
+            NavItem("Reports", "admin_community.reports", "clients"),
+        ),
+    ),
+    NavGroup(
         "Billing",
         (
             NavItem("Invoices", "admin_invoices.index", "clients", also=("admin_invoices.",)),

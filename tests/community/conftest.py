@@ -17,6 +17,12 @@ from tenants.resolution import snapshot_of
 from tests.fixtures.people import tenant_host
 
 PASSWORD = "maple kettle horizon 58"
+WINDOW = 0.3  # seconds the notification email waits for others of its group
+
+
+@pytest.fixture
+def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
+    return {**app_config, "NOTIFICATION_GROUP_WINDOW": WINDOW}
 
 
 @pytest.fixture
