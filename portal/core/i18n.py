@@ -1,11 +1,16 @@
 """Translations (Flask-Babel): the catalogues in portal/translations, and the locale of this
 request, which the interface layer decides (person's choice, firm default, Accept-Language)
-and leaves in `g.locale`; core only reads it."""
+and leaves in `g.locale`; core only reads it. Emails choose theirs with `force_locale`.
+
+The language rules live here, below every package that needs them (the web layer, the mail
+composer, the clients package); `portal.clients.languages` is their public face."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Protocol
 
+from babel import Locale, UnknownLocaleError
 from flask import Flask, g
 from flask_babel import Babel
 
@@ -13,9 +18,28 @@ babel = Babel()
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 
+# code → the language's own name, as a picker shows it to someone who reads only that language
+SUPPORTED: dict[str, str] = {
+    "en": "English",
+    "es": "Español",
+    "fr": "Français",
+    "de": "Deutsch",
+}
+FALLBACK = "en"  # the language the strings are written in; staff pages and emails use it
+
+
+class LanguageSettings(Protocol):
+    """A tenant row or snapshot: both carry the firm's language settings."""
+
+    @property
+    def default_language(self) -> str: ...
+
+    @property
+    def offered_languages(self) -> tuple[str, ...]: ...
+
 
 def current_locale() -> str:
-    return str(g.get("locale") or "en")
+    return str(g.get("locale") or FALLBACK)
 
 
 def init_app(app: Flask) -> None:
@@ -27,3 +51,27 @@ def N_(message: str) -> str:
     """Marks a constant for extraction (`scripts/translations`) without translating it here:
     module-level data is built once, so the code that shows it calls `gettext` at that time."""
     return message
+
+
+def offered(tenant: LanguageSettings) -> list[str]:
+    """The firm's offered languages in `SUPPORTED` order, always including its default."""
+    chosen = set(tenant.offered_languages) | {default_language(tenant)}
+    return [code for code in SUPPORTED if code in chosen]
+
+
+def default_language(tenant: LanguageSettings) -> str:
+    code = tenant.default_language
+    return code if code in SUPPORTED else FALLBACK
+
+
+def language_for(choice: str | None, tenant: LanguageSettings) -> str:
+    """A client's language: their choice while the firm offers it, else the firm's default."""
+    return choice if choice is not None and choice in offered(tenant) else default_language(tenant)
+
+
+def is_rtl(code: str) -> bool:
+    """Whether the language is written right to left (Arabic, Hebrew, Persian, Urdu…)."""
+    try:
+        return Locale.parse(code.replace("-", "_")).character_order == "right-to-left"
+    except (ValueError, UnknownLocaleError):
+        return False

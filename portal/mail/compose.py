@@ -7,10 +7,12 @@ import uuid
 from typing import Any
 
 from flask import render_template
+from flask_babel import force_locale
 from sqlalchemy import inspect
 
 from portal.core.database import after_commit
 from portal.core.extensions import db
+from portal.core.i18n import FALLBACK, default_language, language_for
 from portal.mail.delivery import enqueue_delivery
 from portal.mail.models import OutboxMessage
 from portal.mail.templates import rendered_override
@@ -26,18 +28,24 @@ def header_safe(value: str) -> str:
 
 
 def queue_email(tenant: TenantSnapshot, to: str, kind: str, **context: Any) -> OutboxMessage:
-    """Render `email/<kind>` in the tenant's theme and add it to the outbox in this transaction."""
+    """Render `email/<kind>` in the tenant's theme and add it to the outbox in this transaction.
+
+    In the recipient's language: `language=` when the caller knows it (taken out of the
+    context), else `recipient_language` works it out from the context. A firm's own wording (an
+    override) is sent as the firm wrote it."""
+    language = context.pop("language", None)
     # The "Portal name" setting stands for the firm wherever it is set (From, subject, body).
     portal_name = tenant.portal_name or tenant.name
     context = {"tenant": tenant, "portal_name": portal_name, **context}
     theme = tenant.theme
-    custom = rendered_override(tenant, kind, context)  # the firm's own wording, if edited
-    if custom is not None:
-        subject, text_body, html_body = custom.subject, custom.text, custom.html
-    else:
-        subject = render_template(f"@{theme}/email/{kind}.subject.txt", **context)
-        text_body = render_template(f"@{theme}/email/{kind}.txt", **context)
-        html_body = render_template(f"@{theme}/email/{kind}.html", **context)
+    with force_locale(language or recipient_language(tenant, context)):
+        custom = rendered_override(tenant, kind, context)  # the firm's own wording, if edited
+        if custom is not None:
+            subject, text_body, html_body = custom.subject, custom.text, custom.html
+        else:
+            subject = render_template(f"@{theme}/email/{kind}.subject.txt", **context)
+            text_body = render_template(f"@{theme}/email/{kind}.txt", **context)
+            html_body = render_template(f"@{theme}/email/{kind}.html", **context)
     sender = sender_for(tenant.id, portal_name, header_safe)  # the firm's domain once verified
     message = OutboxMessage(
         tenant_id=tenant.id,
@@ -53,6 +61,17 @@ def queue_email(tenant: TenantSnapshot, to: str, kind: str, **context: Any) -> O
     db.session.add(message)
     after_commit(_enqueue_committed, message)
     return message
+
+
+def recipient_language(tenant: TenantSnapshot, context: dict[str, Any]) -> str:
+    """Staff read English; a client (`contact` in the context) their language while the firm
+    offers it; anyone else (a sign-up code before there is a choice) the firm's default."""
+    if context.get("staff") is not None:
+        return FALLBACK
+    contact = context.get("contact")
+    if contact is not None:
+        return language_for(getattr(contact, "language", None), tenant)
+    return default_language(tenant)
 
 
 def _enqueue_committed(*messages: OutboxMessage) -> None:

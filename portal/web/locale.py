@@ -1,8 +1,9 @@
-"""The language of each client-facing request, decided once before the view runs.
+"""The language of each client-facing request, decided once before the view runs, and the
+Jinja helpers that write dates and numbers in it.
 
 The signed-in client's stored choice if the firm still offers it, else the best match of the
 browser's Accept-Language among the firm's offered languages, else the firm's default. Staff
-pages (admin) stay English. Core's Flask-Babel selector reads the result from `g.locale`."""
+pages (admin) and the API stay English. Core's Flask-Babel selector reads `g.locale`."""
 
 from __future__ import annotations
 
@@ -10,15 +11,10 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask import Flask, g, request
-from flask_babel import format_date, format_decimal, format_time
+from flask_babel import format_date, format_decimal, format_time, get_locale
 from flask_login import current_user
 
-from portal.clients.languages import (
-    FALLBACK,
-    default_language,
-    is_rtl,
-    offered,
-)
+from portal.clients.languages import FALLBACK, default_language, is_rtl, offered
 
 
 def init_app(app: Flask) -> None:
@@ -32,7 +28,7 @@ def init_app(app: Flask) -> None:
 
 def choose_locale() -> None:
     tenant = g.get("tenant")
-    if tenant is None or _is_staff_page() or request.endpoint in (None, "static"):
+    if tenant is None or _is_staff_side() or request.endpoint in (None, "static"):
         g.locale = FALLBACK
         return
     languages = offered(tenant)
@@ -40,13 +36,14 @@ def choose_locale() -> None:
     if stored in languages:
         g.locale = stored
         return
-    best = request.accept_languages.best_match(languages)
-    g.locale = best or default_language(tenant)
+    g.locale = request.accept_languages.best_match(languages) or default_language(tenant)
 
 
 def current_locale() -> str:
-    """The language of this page, for `<html lang>`."""
-    return str(g.get("locale") or FALLBACK)
+    """The language being written (this page's, or the email's under `force_locale`), for
+    `<html lang>`."""
+    locale = get_locale()
+    return str(locale) if locale is not None else FALLBACK
 
 
 def text_direction() -> str:
@@ -54,7 +51,33 @@ def text_direction() -> str:
     return "rtl" if is_rtl(current_locale()) else "ltr"
 
 
-def _is_staff_page() -> bool:
+def local_date(value: date, english: str = "%-d %b %Y") -> str:
+    """A date as the current language writes it; English keeps the portal's house format."""
+    if _english():
+        return value.strftime(english)
+    return str(format_date(value, "medium"))
+
+
+def local_datetime(value: datetime, english: str = "%-d %b %Y %H:%M") -> str:
+    """A UTC date and time as the current language writes it (the portal shows UTC)."""
+    if _english():
+        return value.strftime(english)
+    return f"{format_date(value, 'medium')} {format_time(value, 'short')}"
+
+
+def local_number(value: float | Decimal) -> str:
+    """1.5 → "1,5" in German and French; English as Python writes it."""
+    if _english():
+        return str(value)
+    return str(format_decimal(value))
+
+
+def _english() -> bool:
+    locale = get_locale()
+    return locale is None or locale.language == FALLBACK
+
+
+def _is_staff_side() -> bool:
     return (request.blueprint or "").startswith(("admin", "api"))
 
 
@@ -63,24 +86,3 @@ def _stored_choice() -> str | None:
     if not user or not user.is_authenticated or getattr(user, "kind", None) != "client":
         return None
     return getattr(user, "language", None)
-
-
-def local_date(value: date, english: str = "%-d %b %Y") -> str:
-    """A date as this page's language writes it; English keeps the portal's house format."""
-    if current_locale() == FALLBACK:
-        return value.strftime(english)
-    return format_date(value, "medium")
-
-
-def local_datetime(value: datetime, english: str = "%-d %b %Y %H:%M") -> str:
-    """A UTC date and time as this page's language writes it (the portal shows UTC)."""
-    if current_locale() == FALLBACK:
-        return value.strftime(english)
-    return f"{format_date(value, 'medium')} {format_time(value, 'short')}"
-
-
-def local_number(value: float | int | Decimal) -> str:
-    """1.5 → "1,5" in German and French; English as Python writes it."""
-    if current_locale() == FALLBACK:
-        return str(value)
-    return str(format_decimal(value))
