@@ -98,6 +98,7 @@ FIRM_NAV: tuple[NavGroup, ...] = (
         (
             NavItem("Portal settings", "admin_settings.portal_settings", SETTINGS),
             NavItem("Invites", "admin_settings.invites", SETTINGS),
+            NavItem("Languages", "admin_languages.index", SETTINGS),
             NavItem("Branding", "admin_branding.edit", SETTINGS),
             NavItem("Modules", "admin_modules.index", SETTINGS),
             NavItem("Domains", "admin_domains.index", SETTINGS),

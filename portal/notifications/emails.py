@@ -20,6 +20,7 @@ from portal.auth.principals import PrincipalKind
 from portal.clients.models import AccountContact, Contact
 from portal.core.database import utcnow
 from portal.core.extensions import db
+from portal.core.i18n import FALLBACK, language_for
 from portal.mail.compose import queue_email
 from portal.notifications.models import Mode, Notification
 from portal.notifications.preferences import mode_for
@@ -36,6 +37,7 @@ SWEEP_BATCH = 500
 class Addressee:
     email: str
     name: str
+    language: str | None = None  # a client's stored choice; staff read English
 
 
 def addressee(tenant_id: int, recipient: Recipient) -> Addressee | None:
@@ -58,8 +60,16 @@ def addressee(tenant_id: int, recipient: Recipient) -> Addressee | None:
             )
             .limit(1)
         )
-        return Addressee(contact.email, contact.name) if access is not None else None
+        if access is None:
+            return None
+        return Addressee(contact.email, contact.name, contact.language)
     return None
+
+
+def _language(tenant: TenantSnapshot, recipient: Recipient, person: Addressee) -> str:
+    if recipient.kind == PrincipalKind.STAFF:
+        return FALLBACK
+    return language_for(person.language, tenant)
 
 
 def send_group_email(tenant: TenantSnapshot, recipient: Recipient, group_key: str) -> str:
@@ -92,6 +102,7 @@ def send_group_email(tenant: TenantSnapshot, recipient: Recipient, group_key: st
         tenant,
         person.email,
         GROUP_EMAIL_KIND,
+        language=_language(tenant, recipient, person),
         name=person.name,
         items=unread[-EMAIL_ITEMS:],
         more=max(0, len(unread) - EMAIL_ITEMS),
@@ -124,6 +135,7 @@ def send_digest(tenant: TenantSnapshot, recipient: Recipient) -> str:
         tenant,
         person.email,
         DIGEST_EMAIL_KIND,
+        language=_language(tenant, recipient, person),
         name=person.name,
         items=unread[-EMAIL_ITEMS:],
         more=max(0, len(unread) - EMAIL_ITEMS),
