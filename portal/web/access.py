@@ -14,8 +14,10 @@ from werkzeug.wrappers import Response
 
 from portal.audit.service import Outcome, record
 from portal.auth.forms import EmailForm, SetPasswordForm, SignInForm
+from portal.auth.passwordless import passwords_allowed
 from portal.auth.passwords import RULES, hash_password, password_problem
-from portal.auth.principals import sign_in, sign_out_everywhere
+from portal.auth.principals import sign_in
+from portal.auth.principals import sign_out as end_this_session
 from portal.auth.signin import complete_sign_in, sign_in_with
 from portal.auth.tokens import new_nonce
 from portal.clients.directory import (
@@ -72,6 +74,8 @@ def _find_clients(email: str) -> list[Contact]:
 
 @bp.route("/sign-in", methods=["GET", "POST"], endpoint="sign_in")
 def sign_in_page() -> ResponseReturnValue:
+    if not passwords_allowed(current_tenant):  # the firm signs clients in by emailed code
+        return redirect(url_for("passwordless.start", next=request.args.get("next")))
     form = SignInForm()
     response = sign_in_with(
         form,
@@ -119,8 +123,9 @@ def choose_identity() -> ResponseReturnValue:
 
 @bp.post("/sign-out")
 def sign_out() -> Response:
+    """Sign this browser out; the client's other devices stay signed in (Profile lists them)."""
     if current_user.is_authenticated and getattr(current_user, "kind", None) == "client":
-        sign_out_everywhere(current_user._get_current_object())
+        end_this_session(current_user._get_current_object())
         db.session.commit()
     flash(_("You have signed out."))
     return redirect(url_for("access.sign_in"))

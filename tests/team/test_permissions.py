@@ -23,7 +23,7 @@ from portal.core.extensions import db
 from tests.fixtures.tenants import HostClient, csrf_from
 
 # Pages that end the session, or are only for people who are not signed in.
-SKIP = {"admin.static", "admin_firm.sign_out"}
+SKIP = {"admin.static", "admin_firm.sign_out", "admin_profile.end_everywhere"}
 # Where a rule lives decides the least it must require, whoever wrote it.
 REQUIRED_UNDER = {
     "/admin/settings/": Permission.MANAGE_SETTINGS,

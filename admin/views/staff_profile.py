@@ -1,0 +1,124 @@
+"""A staff member's own profile on the firm's hosts: change the password (the other sessions
+end) and the devices where they are signed in, each of which can be signed out."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+from wtforms import PasswordField
+from wtforms.validators import EqualTo, InputRequired, Length
+
+from admin.access import staff_required
+from portal.auth.models import StaffMember
+from portal.auth.password_change import change_password
+from portal.auth.passwords import MAX_LENGTH, RULES
+from portal.auth.principals import sign_out, sign_out_everywhere
+from portal.auth.sessions import end_others, end_session, is_current, key_is_open, live_sessions
+from portal.core.errors import UserError, form_status, show_on_form
+from portal.core.extensions import db
+from portal.mail.compose import queue_email
+from tenants.context import current_tenant
+
+bp = Blueprint("admin_profile", __name__, url_prefix="/admin")
+
+
+class StaffPasswordForm(FlaskForm):
+    current_password = PasswordField(
+        "Current password", validators=[InputRequired(), Length(max=MAX_LENGTH)]
+    )
+    password = PasswordField("New password", validators=[InputRequired()])
+    confirm = PasswordField(
+        "Confirm new password",
+        validators=[InputRequired(), EqualTo("password", message="The passwords do not match.")],
+    )
+
+
+class ActionForm(FlaskForm):
+    """Only the CSRF token, for the sign-out buttons."""
+
+
+def _me() -> StaffMember:
+    staff: StaffMember = current_user._get_current_object()
+    return staff
+
+
+def _page(form: StaffPasswordForm | None = None) -> tuple[str, int]:
+    staff = _me()
+    form = form or StaffPasswordForm(formdata=None)
+    sessions = [(row, is_current(row, staff.session_key)) for row in live_sessions(staff.holder)]
+    sessions.sort(key=lambda pair: not pair[1])  # this device first
+    page = render_template(
+        "admin/profile/index.html",
+        staff=staff,
+        form=form,
+        action_form=ActionForm(),
+        sessions=sessions,
+        rules=RULES,
+    )
+    return page, form_status(form)
+
+
+@bp.get("/profile")
+@staff_required
+def index() -> ResponseReturnValue:
+    return _page()
+
+
+@bp.post("/profile/password")
+@staff_required
+def change_password_page() -> ResponseReturnValue:
+    staff = _me()
+    form = StaffPasswordForm()
+    if form.validate_on_submit():
+        try:
+            ended = change_password(
+                staff,
+                form.current_password.data or "",
+                form.password.data or "",
+                firm_name=current_tenant.name,
+            )
+        except UserError as error:
+            db.session.rollback()
+            show_on_form(form, error)
+        else:
+            queue_email(current_tenant, staff.email, "staff_password_changed", staff=staff)
+            db.session.commit()
+            flash(f"Your password has been changed. {ended} other session(s) signed out.")
+            return redirect(url_for("admin_profile.index"), 303)
+    return _page(form)
+
+
+@bp.post("/profile/sessions/<int:session_id>/sign-out")
+@staff_required
+def end_one(session_id: int) -> Response:
+    staff = _me()
+    if not end_session(staff.holder, session_id):
+        abort(404)
+    if not key_is_open(staff.session_key):
+        sign_out(staff)
+        db.session.commit()
+        return redirect(url_for("admin_firm.sign_in"), 303)
+    db.session.commit()
+    flash("That device is signed out.")
+    return redirect(url_for("admin_profile.index"), 303)
+
+
+@bp.post("/profile/sessions/sign-out-others")
+@staff_required
+def end_all_others() -> Response:
+    staff = _me()
+    count = end_others(staff.holder, staff.session_key)
+    db.session.commit()
+    flash(f"Signed out on every other device ({count}).")
+    return redirect(url_for("admin_profile.index"), 303)
+
+
+@bp.post("/profile/sessions/sign-out-everywhere")
+@staff_required
+def end_everywhere() -> Response:
+    sign_out_everywhere(_me())
+    db.session.commit()
+    return redirect(url_for("admin_firm.sign_in"), 303)
