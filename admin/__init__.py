@@ -44,6 +44,7 @@ from admin.views import (
     settings,
     share,
     staff_password,
+    staff_profile,
     team,
     webhooks,
 )
@@ -74,6 +75,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     requests.bp,
     team.bp,
     staff_password.bp,
+    staff_profile.bp,
     audit.bp,
     documents.bp,
     email_templates.bp,

@@ -57,7 +57,13 @@ TEAM = "team"
 AUDIT = "audit"
 
 FIRM_NAV: tuple[NavGroup, ...] = (
-    NavGroup("Home", (NavItem("Dashboard", "admin_firm.dashboard"),)),
+    NavGroup(
+        "Home",
+        (
+            NavItem("Dashboard", "admin_firm.dashboard"),
+            NavItem("Your profile", "admin_profile.index"),
+        ),
+    ),
     NavGroup(
         "Clients",
         (
