@@ -11,9 +11,10 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask import Flask, g, request
-from flask_babel import format_date, format_decimal, format_time, get_locale
+from flask_babel import format_currency, format_date, format_decimal, format_time, get_locale
 from flask_login import current_user
 
+from portal.billing.money import exponent, format_minor
 from portal.clients.languages import FALLBACK, default_language, is_rtl, offered
 
 
@@ -24,6 +25,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["local_date"] = local_date
     app.jinja_env.filters["local_datetime"] = local_datetime
     app.jinja_env.filters["local_number"] = local_number
+    app.jinja_env.filters["local_money"] = local_money
 
 
 def choose_locale() -> None:
@@ -70,6 +72,15 @@ def local_number(value: float | Decimal) -> str:
     if _english():
         return str(value)
     return str(format_decimal(value))
+
+
+def local_money(amount_minor: int, currency: str) -> str:
+    """123456 EUR → "1.234,56 €" in German, "1 234,56 €" in French; English keeps the
+    portal's "EUR 1,234.56"."""
+    if _english():
+        return format_minor(amount_minor, currency)
+    value = Decimal(amount_minor).scaleb(-exponent(currency))
+    return str(format_currency(value, currency))
 
 
 def _english() -> bool:
