@@ -11,8 +11,8 @@ from werkzeug.wrappers import Response
 from portal.billing import invoices, sending
 from portal.billing.history import payment_history
 from portal.billing.models import Invoice, InvoiceStatus
-from portal.billing.money import format_minor
 from portal.core.pagination import page_number, paginate
+from portal.web.locale import local_money
 from portal.web.modules.blueprints import module_blueprint
 from portal.web.modules.pages import render_module_page
 from portal.web.session import client_required
@@ -24,7 +24,8 @@ bp = module_blueprint("invoices", __name__)
 
 @bp.app_template_filter("invoice_money")
 def invoice_money(amount: int, currency: str) -> str:
-    return format_minor(amount, currency)
+    """In the page's language: "1.234,56 €" in German, "EUR 1,234.56" in English."""
+    return local_money(amount, currency)
 
 
 def _invoice_or_404(invoice_id: int) -> Invoice:
