@@ -23,13 +23,16 @@ SIZES = (10, 100)
 
 
 def add_rows(tenant_id: int, account: ClientAccount, thread: Thread, start: int, stop: int) -> None:
-    for n in range(start, stop):
-        contact = Contact(
-            tenant_id=tenant_id, email=f"c{n}@example.com", name=f"C{n}", self_registered=True
-        )
+    """One of each listed row per n, inserted in batches (a flush per size, not per row)."""
+    numbers = range(start, stop)
+    contacts = [
+        Contact(tenant_id=tenant_id, email=f"c{n}@example.com", name=f"C{n}", self_registered=True)
+        for n in numbers
+    ]
+    db.session.add_all(contacts)
+    for n in numbers:
         db.session.add_all(
             [
-                contact,
                 ClientAccount(tenant_id=tenant_id, name=f"Account {n}", kind="company"),
                 Thread(
                     tenant_id=tenant_id,
@@ -64,10 +67,11 @@ def add_rows(tenant_id: int, account: ClientAccount, thread: Thread, start: int,
                 Tenant(slug=f"counted{n}", name=f"Counted {n}"),
             ]
         )
-        db.session.flush()
-        db.session.add(
-            AccountContact(tenant_id=tenant_id, account_id=account.id, contact_id=contact.id)
-        )
+    db.session.flush()
+    db.session.add_all(
+        AccountContact(tenant_id=tenant_id, account_id=account.id, contact_id=contact.id)
+        for contact in contacts
+    )
     db.session.commit()
 
 
