@@ -59,9 +59,11 @@ from tests.documents.probe_data import document_objects
 from tests.files.probe_data import file_objects
 from tests.fixtures.people import sign_in_staff, tenant_host
 from tests.fixtures.tenants import HostClient, csrf_from
+from tests.history.probe_data import history_objects
 from tests.messaging.probe_data import messaging_objects
 from tests.notifications.probe_data import notification_objects
 from tests.payments.probe_data import payment_objects
+from tests.referrals.probe_data import referral_objects
 from tests.security.test_headers_everywhere import header_problems
 
 # --- what the probe may meet ----------------------------------------------------------------
@@ -96,6 +98,7 @@ STRING_VARIABLES = {
     "filename": ["portal.css", "admin.css", "garbage.js", "../../../pyproject.toml", "%2e%2e/x"],
     "key": ["invitation", "welcome", "garbage"],  # email templates
     "decision": ["approve", "decline", "garbage"],  # teammate requests
+    "code": ["garbage", "A" * 20, "..%2f..%2fetc"],  # referral links
 }
 # Form fields that carry ids: every POST sends B's ids in all of them.
 ID_FIELDS = {
@@ -220,6 +223,9 @@ def world(app: Flask, make_tenant, make_staff, tenant, staff, client_for) -> dic
     a2_ids |= billing_objects(tenant.id, a2_account, A2_ACCOUNT)
     a_ids |= payment_objects(tenant.id, a1_account, "ann@alpha.example", "Acme")[0]
     a2_ids |= payment_objects(tenant.id, a2_account, A2_EMAIL, A2_ACCOUNT)[0]
+    a_ids |= referral_objects(tenant.id, a1_account, a1_contact, "Acme")[0]
+    a2_ids |= referral_objects(tenant.id, a2_account, a2_contact, A2_ACCOUNT, "Acme")[0]
+    history_objects(tenant.id, a2_account, a2_contact, A2_ACCOUNT)
     a2_messaging = messaging_objects(
         tenant.id, a2_account, a2_contact, staff.id, A2_ACCOUNT, "Acme"
     )
@@ -273,6 +279,8 @@ def world(app: Flask, make_tenant, make_staff, tenant, staff, client_for) -> dic
         )
     )
     b_payments, b_pay_token = payment_objects(bravo.id, b_account, B_EMAIL, B_ACCOUNT)
+    b_referrals, b_code = referral_objects(bravo.id, b_account, b_contact, B_ACCOUNT)
+    history_objects(bravo.id, b_account, b_contact, B_ACCOUNT)
     logo = "logo-" + "ab" * 32 + ".png"
     storage().put(image_key(bravo.id, logo), PNG)
     db.session.flush()
@@ -296,6 +304,7 @@ def world(app: Flask, make_tenant, make_staff, tenant, staff, client_for) -> dic
         **billing_objects(bravo.id, b_account, B_ACCOUNT),
         **api_objects(bravo.id, "bravo-secret"),
         **b_payments,
+        **b_referrals,
     }
     b_strings = {
         "token": [
@@ -308,6 +317,7 @@ def world(app: Flask, make_tenant, make_staff, tenant, staff, client_for) -> dic
             b_pay_token,
         ],
         "name": [logo],
+        "code": [b_code],
     }
     db.session.commit()
     forget_tenants()

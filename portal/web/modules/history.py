@@ -1,15 +1,36 @@
-"""The client's History: one timeline of everything that happened with the current account."""
+"""The client's History: one timeline of what happened with the current account, filtered by
+kind and paginated (one query per page). Only what the client may see elsewhere is listed."""
 
 from __future__ import annotations
 
+from flask import g, request
+
+from portal.core.pagination import page_number, paginate
+from portal.history import labels
+from portal.history.timeline import as_events, parse_kind, timeline_query
 from portal.web.modules.blueprints import module_blueprint
 from portal.web.modules.pages import render_module_page
 from portal.web.session import client_required
+from tenants.context import current_tenant
 
 bp = module_blueprint("history", __name__)
+PER_PAGE = 30
 
 
 @bp.get("/", endpoint="index")
 @client_required
 def index() -> str:
-    return render_module_page("history")
+    kind = parse_kind(request.args.get("kind"))
+    query = timeline_query(current_tenant, g.account.id, kind=kind)
+    page = paginate(query, page_number(request.args), per_page=PER_PAGE)
+    return render_module_page(
+        "history",
+        "portal/history/index.html",
+        page=page,
+        events=as_events(page.items),
+        kind=kind,
+        kind_labels=labels.KIND_LABELS,
+        describe=labels.describe,
+        amount_text=labels.amount_text,
+        excerpt=labels.excerpt,
+    )
