@@ -32,7 +32,7 @@ class LanguagesForm(FlaskForm):
     )
 
 
-@bp.route("/", methods=["GET", "POST"])
+@bp.route("", methods=["GET", "POST"])
 @settings_permission_required
 def index() -> ResponseReturnValue:
     tenant = tenant_row(current_tenant)

@@ -30,7 +30,7 @@ def init_app(app: Flask) -> None:
 
 def choose_locale() -> None:
     tenant = g.get("tenant")
-    if tenant is None or _is_staff_side() or request.endpoint in (None, "static"):
+    if tenant is None or _is_staff_side() or _is_static():
         g.locale = FALLBACK
         return
     languages = offered(tenant)
@@ -89,7 +89,15 @@ def _english() -> bool:
 
 
 def _is_staff_side() -> bool:
-    return (request.blueprint or "").startswith(("admin", "api"))
+    """Staff pages and the API stay English, even their error pages (no blueprint there)."""
+    if (request.blueprint or "").startswith(("admin", "api")):
+        return True
+    return request.path.startswith(("/admin/", "/api/")) or request.path in ("/admin", "/api")
+
+
+def _is_static() -> bool:
+    """A stylesheet or image needs no language (and no signed-in user loaded for it)."""
+    return (request.endpoint or "").rsplit(".", 1)[-1] == "static"
 
 
 def _stored_choice() -> str | None:
