@@ -7,10 +7,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, exists, or_, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from portal.clients.models import AccountContact, AccountTag
-from portal.community.models import Audience, Group, GroupAccount, GroupTag, Membership
+from portal.community.models import Audience, Group, GroupAccount, GroupTag, Membership, Role
 from portal.core.database import utcnow
 from portal.core.extensions import db
 from tenants.scoping import get_owned, owned, tenant_id_of
@@ -82,18 +83,24 @@ def members_with_access(tenant: TenantSnapshot | int, group: Group) -> list[int]
 
 def join(tenant: TenantSnapshot | int, group: Group, contact_id: int) -> Membership:
     """The contact's membership, created the first time they open the group; the caller
-    commits."""
+    commits. An insert that skips an existing row, so two tabs opening the group at once
+    don't collide (a savepoint would run the after-commit work of the whole request early)."""
     tenant_id = tenant_id_of(tenant)
-    member = db.session.get(Membership, (tenant_id, group.id, contact_id))
+    key = (tenant_id, group.id, contact_id)
+    member = db.session.get(Membership, key)
     if member is not None:
         return member
-    try:
-        with db.session.begin_nested():  # a second tab opening the group at the same moment
-            member = Membership(tenant_id=tenant_id, group_id=group.id, contact_id=contact_id)
-            db.session.add(member)
-    except IntegrityError:
-        member = db.session.get(Membership, (tenant_id, group.id, contact_id))
-        assert member is not None
+    values = {
+        "tenant_id": tenant_id,
+        "group_id": group.id,
+        "contact_id": contact_id,
+        "role": Role.MEMBER.value,
+        "joined_at": utcnow(),
+    }
+    insert = sqlite_insert if db.engine.dialect.name == "sqlite" else postgresql_insert
+    db.session.execute(insert(Membership).values(**values).on_conflict_do_nothing())
+    member = db.session.get(Membership, key, populate_existing=True)
+    assert member is not None
     return member
 
 
