@@ -11,10 +11,10 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask import Flask, g, request
-from flask_babel import format_currency, format_date, format_decimal, format_time, get_locale
+from flask_babel import format_date, format_decimal, format_time, get_locale
 from flask_login import current_user
 
-from portal.billing.money import exponent, format_minor
+from portal.billing.money import format_local
 from portal.clients.languages import FALLBACK, default_language, is_rtl, offered
 
 
@@ -77,10 +77,7 @@ def local_number(value: float | Decimal) -> str:
 def local_money(amount_minor: int, currency: str) -> str:
     """123456 EUR → "1.234,56 €" in German, "1 234,56 €" in French; English keeps the
     portal's "EUR 1,234.56"."""
-    if _english():
-        return format_minor(amount_minor, currency)
-    value = Decimal(amount_minor).scaleb(-exponent(currency))
-    return str(format_currency(value, currency))
+    return format_local(amount_minor, currency)
 
 
 def _english() -> bool:
