@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from flask_babel import format_currency, get_locale
+
 from portal.core.errors import UserError
 
 # ISO 4217 exponents that are not 2; every other listed code has two decimals.
@@ -87,6 +89,15 @@ def format_minor(amount: int, currency: str) -> str:
     places = exponent(currency)
     value = Decimal(amount).scaleb(-places)
     return f"{currency} {value:,.{places}f}"
+
+
+def format_local(amount: int, currency: str) -> str:
+    """In the reader's language (Flask-Babel's locale): 123456, EUR → '1.234,56 €' in German,
+    '1 234,56 €' in French; English keeps `format_minor`'s 'EUR 1,234.56'."""
+    locale = get_locale()
+    if locale is None or locale.language == "en":
+        return format_minor(amount, currency)
+    return str(format_currency(Decimal(amount).scaleb(-exponent(currency)), currency))
 
 
 def format_plain(amount: int, currency: str) -> str:

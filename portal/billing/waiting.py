@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime, time
 
 from flask import url_for
+from flask_babel import gettext as _
 
 from portal.billing.invoices import OPEN_STATUSES
 from portal.billing.models import Invoice
-from portal.billing.money import format_minor
+from portal.billing.money import format_local
 from portal.core.extensions import db
 from portal.core.waiting import WaitingItem
 from tenants.scoping import owned
@@ -26,10 +27,13 @@ def items_for_client(tenant: TenantSnapshot, account_id: int, contact_id: int) -
     return [
         WaitingItem(
             kind="invoice",
-            title=f"Invoice {invoice.number}",
-            detail=f"{format_minor(invoice.outstanding_minor, invoice.currency)} due",
+            title=_("Invoice %(number)s", number=invoice.number),
+            detail=_(
+                "%(amount)s due",
+                amount=format_local(invoice.outstanding_minor, invoice.currency),
+            ),
             url=url_for("invoices.show", invoice_id=invoice.id),
-            action="View invoice",
+            action=_("View invoice"),
             since=invoice.sent_at or invoice.created_at,
             due=datetime.combine(invoice.due_date, time()),
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
+from flask_babel import gettext
 from sqlalchemy import Select, and_, case, func, select, update
 from werkzeug.datastructures import FileStorage
 
@@ -269,12 +270,12 @@ def items_for_client(tenant: TenantSnapshot, account_id: int, contact_id: int) -
             kind="document",
             title=request.title,
             detail=(
-                f"Changes requested: {request.review_comment}"
+                gettext("Changes requested: %(comment)s", comment=request.review_comment)
                 if request.status == RequestStatus.REOPENED
-                else "Document requested"
+                else gettext("Document requested")
             ),
             url=notices.request_path(request.id),
-            action="Upload",
+            action=gettext("Upload"),
             since=request.reviewed_at or request.created_at,
             due=_as_datetime(request.due_date),
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from portal.core.waiting import WaitingItem
 from portal.messaging.requests import waiting_requests
 from portal.messaging.threads import unread_threads
@@ -19,9 +21,9 @@ def items_for_client(tenant: TenantSnapshot, account_id: int, contact_id: int) -
         WaitingItem(
             kind="request",
             title=row.subject,
-            detail="Your advisor is waiting for your answer.",
+            detail=_("Your advisor is waiting for your answer."),
             url=f"/requests/{row.id}",
-            action="Answer",
+            action=_("Answer"),
             since=row.status_changed_at,
         )
         for row in waiting
@@ -40,9 +42,9 @@ def items_for_client(tenant: TenantSnapshot, account_id: int, contact_id: int) -
             WaitingItem(
                 kind="message",
                 title=thread.subject,
-                detail="New message",
+                detail=_("New message"),
                 url=url,
-                action="Read",
+                action=_("Read"),
                 since=thread.last_message_at,
             )
         )

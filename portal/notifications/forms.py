@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3, newer than types-WTForms
@@ -21,7 +23,7 @@ def preferences_form(current: dict[str, str], preview: bool) -> FlaskForm:
 
     class PreferencesForm(FlaskForm):
         show_preview = BooleanField(
-            "Show who wrote and what on my phone's lock screen", default=preview
+            _l("Show who wrote and what on my phone's lock screen"), default=preview
         )
 
     for kind, label in KINDS.items():
@@ -29,8 +31,8 @@ def preferences_form(current: dict[str, str], preview: bool) -> FlaskForm:
             PreferencesForm,
             field_name(kind),
             SelectField(
-                label,
-                choices=[SelectChoice(mode, label) for mode, label in MODE_LABELS.items()],
+                gettext(label),
+                choices=[SelectChoice(mode, gettext(name)) for mode, name in MODE_LABELS.items()],
                 default=current.get(kind),
             ),
         )

@@ -6,15 +6,16 @@ from sqlalchemy import ColumnElement, select
 
 from portal.core.errors import UserError
 from portal.core.extensions import db
+from portal.core.i18n import N_
 from portal.notifications.models import Mode, NotificationPreference
 from portal.notifications.service import KINDS, Recipient
 from tenants.scoping import owned
 from tenants.snapshot import TenantSnapshot
 
 MODE_LABELS: dict[str, str] = {
-    Mode.EVERY: "Every event",
-    Mode.DIGEST: "Daily digest",
-    Mode.OFF: "Off (in the portal only)",
+    Mode.EVERY: N_("Every event"),
+    Mode.DIGEST: N_("Daily digest"),
+    Mode.OFF: N_("Off (in the portal only)"),
 }
 
 

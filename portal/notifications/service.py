@@ -24,6 +24,7 @@ from portal.auth.principals import PrincipalKind
 from portal.clients.models import AccountContact
 from portal.core.database import after_commit, utcnow
 from portal.core.extensions import db
+from portal.core.i18n import N_
 from portal.core.redis_store import get_redis
 from portal.notifications.models import Notification, PushSubscription
 from tenants.scoping import owned
@@ -34,13 +35,14 @@ log = logging.getLogger("foyer.notifications")
 VIEWING_SECONDS = 60  # how long `mark_viewing` suppresses emails for a group
 BODY_LIMIT = 300
 
+# Labels are marked for translation; pages show them through gettext.
 KINDS: dict[str, str] = {
-    "message.new": "New messages",
-    "request.new": "New requests",
-    "request.status": "Request status changes",
-    "document.requested": "Documents requested from you",
-    "document.uploaded": "Documents uploaded",
-    "document.reviewed": "Documents reviewed",
+    "message.new": N_("New messages"),
+    "request.new": N_("New requests"),
+    "request.status": N_("Request status changes"),
+    "document.requested": N_("Documents requested from you"),
+    "document.uploaded": N_("Documents uploaded"),
+    "document.reviewed": N_("Documents reviewed"),
     "community.post": "New posts in your community groups",
     "community.comment": "Comments on your community posts",
     "community.report": "Community posts reported to staff",
