@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import IO
 
 import filetype  # type: ignore[import-untyped]  # ships no type information
+from flask_babel import gettext
 
 from portal.core.errors import UserError
 
@@ -117,12 +118,18 @@ def _as_text(head: bytes) -> str | None:
 
 def refuse_denied(mime: str, extension: str) -> None:
     if mime in DENIED_TYPES or extension in DENIED_EXTENSIONS:
-        shown = f".{extension} files" if extension in DENIED_EXTENSIONS else "Programs and scripts"
-        raise UserError(
-            f"{shown} cannot be uploaded, because they could harm the computer that opens them. "
-            "If you need to send one, put it in a .zip archive.",
-            "file",
-        )
+        if extension in DENIED_EXTENSIONS:
+            message = gettext(
+                ".%(extension)s files cannot be uploaded, because they could harm the computer "
+                "that opens them. If you need to send one, put it in a .zip archive.",
+                extension=extension,
+            )
+        else:
+            message = gettext(
+                "Programs and scripts cannot be uploaded, because they could harm the computer "
+                "that opens them. If you need to send one, put it in a .zip archive."
+            )
+        raise UserError(message, "file")
 
 
 def refuse_false_claim(mime: str, extension: str) -> None:
@@ -133,8 +140,11 @@ def refuse_false_claim(mime: str, extension: str) -> None:
         ok = extension not in CLAIMS or mime in CLAIMS[extension]
     if not ok:
         raise UserError(
-            f"This file is named .{extension}, but its content is not a .{extension} file. "
-            "Save it again in that format, or give it the right name.",
+            gettext(
+                "This file is named .%(extension)s, but its content is not a .%(extension)s "
+                "file. Save it again in that format, or give it the right name.",
+                extension=extension,
+            ),
             "file",
         )
 
@@ -150,8 +160,10 @@ def refuse_bomb(mime: str, stream: IO[bytes], size: int, limits: Limits) -> None
 
 def _bomb() -> UserError:
     return UserError(
-        "This archive expands to far more than its size (a \u201czip bomb\u201d), so it was "
-        "refused. Send the files it contains instead.",
+        gettext(
+            "This archive expands to far more than its size (a “zip bomb”), so it was refused. "
+            "Send the files it contains instead."
+        ),
         "file",
     )
 
@@ -163,8 +175,10 @@ def _check_zip(stream: IO[bytes], size: int, limits: Limits) -> None:
             entries = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as error:
         raise UserError(
-            "This archive or Office file is damaged and cannot be opened. "
-            "Save it again and upload the new copy.",
+            gettext(
+                "This archive or Office file is damaged and cannot be opened. "
+                "Save it again and upload the new copy."
+            ),
             "file",
         ) from error
     if len(entries) > limits.max_entries:

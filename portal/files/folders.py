@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext
 from sqlalchemy import update
 
 from portal.core.errors import UserError
@@ -132,7 +133,9 @@ def _refuse_taken(
 ) -> None:
     names = {f.name.lower() for f in subfolders(tenant, account_id, parent, staff=True)}
     if name.lower() in names:
-        raise UserError(f"There is already a folder named \u201c{name}\u201d here.", "name")
+        raise UserError(
+            gettext("There is already a folder named “%(name)s” here.", name=name), "name"
+        )
 
 
 def all_folders(

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from flask_babel import gettext
+
 from portal.core.errors import UserError
 
 MAX_NAME = 200
@@ -37,8 +39,10 @@ def clean_name(raw: str | None, field: str = "file") -> str:
     name = " ".join("".join(kept).split()).strip(" .")
     if not name.strip("_ ."):
         raise UserError(
-            "This file name has no usable characters left once unsafe ones are removed. "
-            "Rename the file and try again.",
+            gettext(
+                "This file name has no usable characters left once unsafe ones are removed. "
+                "Rename the file and try again."
+            ),
             field,
         )
     stem, dot, extension = name.rpartition(".")

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import IO, Any, TypeVar
 
 from flask import current_app, request
+from flask_babel import gettext
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 
@@ -100,7 +101,9 @@ def store_checked(
         size = stream.seek(0, 2)
         stream.seek(0)
         if size == 0:
-            raise UserError(f"\u201c{name}\u201d is empty, so there is nothing to upload.", "file")
+            raise UserError(
+                gettext("“%(name)s” is empty, so there is nothing to upload.", name=name), "file"
+            )
         _refuse_size(tenant, name, size, other_usage)
         mime = checks.sniff(stream.read(checks.HEAD), extension)
         stream.seek(0)
@@ -171,13 +174,21 @@ def _refuse_size(tenant: TenantSnapshot, name: str, size: int, other_usage: int 
     limit = upload_limit(tenant)
     if size > limit:
         raise UserError(
-            f"\u201c{name}\u201d is {megabytes(size)}; files can be at most {megabytes(limit)}.",
+            gettext(
+                "“%(name)s” is %(size)s; files can be at most %(limit)s.",
+                name=name,
+                size=megabytes(size),
+                limit=megabytes(limit),
+            ),
             "file",
         )
     if storage_used(tenant) + other_usage + size > storage_quota():
         raise UserError(
-            f"\u201c{name}\u201d was not uploaded: the firm's file storage is full. "
-            "Empty the trash or delete files you no longer need, or ask the firm for help.",
+            gettext(
+                "“%(name)s” was not uploaded: the firm's file storage is full. Empty the trash "
+                "or delete files you no longer need, or ask the firm for help.",
+                name=name,
+            ),
             "file",
         )
 
@@ -201,7 +212,9 @@ def _seekable(stream: IO[bytes], limit: int) -> IO[bytes]:
         copy.write(chunk)
         if copy.tell() > limit:
             copy.close()
-            raise UserError(f"Files can be at most {megabytes(limit)}.", "file")
+            raise UserError(
+                gettext("Files can be at most %(limit)s.", limit=megabytes(limit)), "file"
+            )
     copy.seek(0)
     return copy
 

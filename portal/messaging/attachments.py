@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from flask_babel import gettext
 from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
@@ -28,7 +29,9 @@ def store_uploads(
     Raises UserError (field `files`) for too many files or a refused file."""
     chosen = [upload for upload in uploads if upload and upload.filename]
     if len(chosen) > MAX_FILES:
-        raise UserError(f"Attach {MAX_FILES} files at most to one message.", field="files")
+        raise UserError(
+            gettext("Attach %(max)d files at most to one message.", max=MAX_FILES), field="files"
+        )
     stored = []
     for upload in chosen:
         try:

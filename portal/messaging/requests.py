@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import Select, and_, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -169,12 +170,12 @@ def make_request(
     commits."""
     kind = get_owned(RequestType, tenant, type_id)
     if kind is None or kind.archived_at is not None:
-        raise UserError("Choose what kind of request this is.", field="type_id")
+        raise UserError(gettext("Choose what kind of request this is."), field="type_id")
     service = None
     if service_id is not None:
         service = get_owned(Service, tenant, service_id)
         if service is None or service.archived_at is not None:
-            raise UserError("Choose one of the services in the list.", field="service_id")
+            raise UserError(gettext("Choose one of the services in the list."), field="service_id")
     body = details.strip() or subject
     thread, _ = start_thread(
         tenant, account_id, author, subject, body, attachments=attachments, notify_others=False

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import Select, and_, case, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -68,19 +69,27 @@ def group_key(thread: Thread) -> str:
 def clean_subject(raw: str | None) -> str:
     subject = " ".join((raw or "").split())
     if not subject:
-        raise UserError("Enter a subject.", field="subject")
+        raise UserError(gettext("Enter a subject."), field="subject")
     if len(subject) > SUBJECT_MAX:
-        raise UserError(f"The subject is too long ({SUBJECT_MAX} characters at most).", "subject")
+        raise UserError(
+            gettext("The subject is too long (%(max)d characters at most).", max=SUBJECT_MAX),
+            "subject",
+        )
     return subject
 
 
 def clean_body(raw: str | None, *, required: bool = True) -> str:
     body = (raw or "").replace("\r\n", "\n").strip()
     if required and not body:
-        raise UserError("Write a message.", field="body")
+        raise UserError(gettext("Write a message."), field="body")
     if len(body) > BODY_MAX:
         raise UserError(
-            f"The message is too long ({len(body):,} characters; {BODY_MAX:,} at most).", "body"
+            gettext(
+                "The message is too long (%(length)s characters; %(max)s at most).",
+                length=f"{len(body):,}",
+                max=f"{BODY_MAX:,}",
+            ),
+            "body",
         )
     return body
 
