@@ -62,6 +62,7 @@ from tests.fixtures.tenants import HostClient, csrf_from
 from tests.history.probe_data import history_objects
 from tests.messaging.probe_data import messaging_objects
 from tests.notifications.probe_data import notification_objects
+from tests.passkeys.probe_data import passkey_objects
 from tests.payments.probe_data import payment_objects
 from tests.referrals.probe_data import referral_objects
 from tests.security.test_headers_everywhere import header_problems
@@ -220,6 +221,7 @@ def world(app: Flask, make_tenant, make_staff, tenant, staff, client_for) -> dic
     a2_ids |= course_objects(tenant.id, a2_account, A2_ACCOUNT, account_only=True)
     a_ids |= billing_objects(tenant.id, a1_account, "Acme")
     a_ids |= api_objects(tenant.id, "Acme")
+    a_ids |= passkey_objects(tenant.id, tenant_host(tenant), "Acme")
     a2_ids |= billing_objects(tenant.id, a2_account, A2_ACCOUNT)
     a_ids |= payment_objects(tenant.id, a1_account, "ann@alpha.example", "Acme")[0]
     a2_ids |= payment_objects(tenant.id, a2_account, A2_EMAIL, A2_ACCOUNT)[0]
@@ -303,6 +305,7 @@ def world(app: Flask, make_tenant, make_staff, tenant, staff, client_for) -> dic
         **course_objects(bravo.id, b_account, B_ACCOUNT),
         **billing_objects(bravo.id, b_account, B_ACCOUNT),
         **api_objects(bravo.id, "bravo-secret"),
+        **passkey_objects(bravo.id, tenant_host(bravo), "bravo-secret"),
         **b_payments,
         **b_referrals,
     }
