@@ -18,6 +18,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from tests.community.pages import community_seed
+
 
 @dataclass(frozen=True)
 class Seed:
@@ -94,4 +96,9 @@ CLIENT_PAGES: list[ClientPage] = [
     ClientPage("payment-cancelled", "/payments/cancelled"),
     ClientPage("links", "/links/"),
     ClientPage("error-404-signed-in", "/messages/999999", status=404),
+    ClientPage("community", "/community/", prepare=community_seed),  # seeds the pages below
+    ClientPage("community-group", "/community/{group_id}/"),
+    ClientPage("community-post", "/community/{group_id}/posts/{post_id}"),
+    ClientPage("community-edit", "/community/{group_id}/posts/{post_id}/edit"),
+    ClientPage("community-report", "/community/{group_id}/posts/{post_id}/report"),
 ]

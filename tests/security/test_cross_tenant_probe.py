@@ -54,6 +54,7 @@ from tenants.resolution import forget_tenants, snapshot_by_id
 from tenants.webdomains.service import claim_domain
 from tests.api.probe_data import api_objects
 from tests.billing.probe_data import billing_objects
+from tests.community.probe_data import community_objects
 from tests.courses.probe_data import course_objects
 from tests.documents.probe_data import document_objects
 from tests.files.probe_data import file_objects
@@ -217,6 +218,8 @@ def world(app: Flask, make_tenant, make_staff, tenant, staff, client_for) -> dic
     a_ids |= messaging_objects(tenant.id, a1_account, a1_contact, staff.id, "Acme")
     a_ids |= file_objects(tenant.id, a1_account, staff.id, "Acme")
     a2_ids |= file_objects(tenant.id, a2_account, staff.id, A2_ACCOUNT)
+    a_ids |= community_objects(tenant.id, a1_account, a1_contact, staff.id, "Acme")
+    a2_ids |= community_objects(tenant.id, a2_account, a2_contact, staff.id, A2_ACCOUNT)
     a_ids |= course_objects(tenant.id, a1_account, "Acme")
     a2_ids |= course_objects(tenant.id, a2_account, A2_ACCOUNT, account_only=True)
     a_ids |= billing_objects(tenant.id, a1_account, "Acme")
@@ -302,6 +305,7 @@ def world(app: Flask, make_tenant, make_staff, tenant, staff, client_for) -> dic
         **notification_objects(bravo.id, b_staff.id, B_ACCOUNT),
         **messaging_objects(bravo.id, b_account, b_contact, b_staff.id, B_ACCOUNT),
         **file_objects(bravo.id, b_account, b_staff.id, B_ACCOUNT),
+        **community_objects(bravo.id, b_account, b_contact, b_staff.id, B_ACCOUNT),
         **course_objects(bravo.id, b_account, B_ACCOUNT),
         **billing_objects(bravo.id, b_account, B_ACCOUNT),
         **api_objects(bravo.id, "bravo-secret"),
