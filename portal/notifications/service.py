@@ -43,9 +43,10 @@ KINDS: dict[str, str] = {
     "document.requested": N_("Documents requested from you"),
     "document.uploaded": N_("Documents uploaded"),
     "document.reviewed": N_("Documents reviewed"),
-    "community.post": "New posts in your community groups",
-    "community.comment": "Comments on your community posts",
-    "community.report": "Community posts reported to staff",
+    "community.post": N_("New posts in your community groups"),
+    "community.comment": N_("Comments on your community posts"),
+    "community.report": N_("Community posts reported to staff"),
+    "course.published": N_("Courses opened to you"),
 }
 
 EMAIL_JOB = "send_notification_email"

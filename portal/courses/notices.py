@@ -1,0 +1,39 @@
+"""Telling clients a course is open to them: one in-app notification each (with email and push
+as their preferences say) when it is published, and when a published course's access grows."""
+
+from __future__ import annotations
+
+from portal.auth.principals import PrincipalKind
+from portal.courses.access import audience
+from portal.courses.models import Course
+from portal.notifications.service import Event, Recipient, notify
+from tenants.snapshot import TenantSnapshot
+
+KIND = "course.published"
+
+
+def audience_ids(tenant: TenantSnapshot, course: Course) -> set[int]:
+    """Contact ids who may take the course now (published or not)."""
+    return {contact.id for contact in audience(tenant, course)}
+
+
+def course_published(
+    tenant: TenantSnapshot, course: Course, already: set[int] | None = None
+) -> int:
+    """Notify everyone who may take the course except `already` (told before); returns how
+    many were notified. Call in the transaction that publishes or widens the course."""
+    told = audience_ids(tenant, course) - (already or set())
+    if not told:
+        return 0
+    notify(
+        tenant,
+        [Recipient(PrincipalKind.CLIENT.value, contact_id) for contact_id in sorted(told)],
+        Event(
+            kind=KIND,
+            title=f"New course: {course.title}",
+            body=course.summary,
+            path=f"/courses/{course.id}",
+            group_key=f"course:{course.id}",
+        ),
+    )
+    return len(told)
