@@ -167,7 +167,7 @@ def test_without_a_choice_emails_use_the_firms_default(firm, tenant, smtp, creat
         ("es", "1.234,56\u00a0€", "5 mar 2026"),
     ],
 )
-def test_money_and_dates_are_written_per_language(app, tenant, language, money, day):
+def test_money_and_dates_are_written_per_language(app, language, money, day):
     template = "{{ 123456|invoice_money('EUR') }}|{{ day|local_date }}|{{ 2.5|local_number }}"
     with app.test_request_context(), force_locale(language):
         shown = render_template_string(template, day=date(2026, 3, 5))
