@@ -16,7 +16,7 @@ from portal.auth.models import StaffMember
 from portal.auth.password_change import change_password
 from portal.auth.passwords import MAX_LENGTH, RULES
 from portal.auth.principals import sign_out, sign_out_everywhere
-from portal.auth.sessions import end_others, end_session, is_current, key_is_open, live_sessions
+from portal.auth.sessions import devices, end_others, end_session, key_is_open
 from portal.core.errors import UserError, form_status, show_on_form
 from portal.core.extensions import db
 from portal.mail.compose import queue_email
@@ -48,14 +48,12 @@ def _me() -> StaffMember:
 def _page(form: StaffPasswordForm | None = None) -> tuple[str, int]:
     staff = _me()
     form = form or StaffPasswordForm(formdata=None)
-    sessions = [(row, is_current(row, staff.session_key)) for row in live_sessions(staff.holder)]
-    sessions.sort(key=lambda pair: not pair[1])  # this device first
     page = render_template(
         "admin/profile/index.html",
         staff=staff,
         form=form,
         action_form=ActionForm(),
-        sessions=sessions,
+        sessions=devices(staff.holder, staff.session_nonce, staff.session_key),
         rules=RULES,
     )
     return page, form_status(form)

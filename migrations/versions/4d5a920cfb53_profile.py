@@ -24,6 +24,7 @@ def upgrade():
         sa.Column("principal_kind", sa.String(length=16), nullable=False),
         sa.Column("principal_id", sa.Integer(), nullable=False),
         sa.Column("key_hash", sa.String(length=64), nullable=False),
+        sa.Column("nonce", sa.String(length=32), nullable=False),
         sa.Column("device", sa.String(length=80), nullable=False),
         sa.Column("ip_prefix", sa.String(length=64), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),

@@ -133,6 +133,7 @@ def _principal_and_session(
         SignInSession.principal_kind == str(model.kind),
         SignInSession.principal_id == table.c.id,
         SignInSession.key_hash == hash_token(key),
+        SignInSession.nonce == table.c.session_nonce,
         SignInSession.ended_at.is_(None),
     )
     query = select(model, SignInSession).outerjoin(SignInSession, opened)
@@ -166,7 +167,10 @@ def sign_in(principal: Principal) -> None:
         principal.session_nonce = new_nonce()
     if principal.tenant_owned:
         key = start_session(
-            principal.holder, request.headers.get("User-Agent", ""), request.remote_addr
+            principal.holder,
+            principal.session_nonce,
+            request.headers.get("User-Agent", ""),
+            request.remote_addr,
         )
         principal._session_key = key  # type: ignore[attr-defined]
     session.permanent = True

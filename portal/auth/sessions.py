@@ -46,6 +46,9 @@ class SignInSession(Model):
     principal_kind: Mapped[str] = mapped_column(String(16))
     principal_id: Mapped[int]
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The person's nonce when signing in: a rotation (sign out everywhere, password reset,
+    # deactivation) ends every row at once, and the device list shows only current ones.
+    nonce: Mapped[str] = mapped_column(String(32), default="")
     device: Mapped[str] = mapped_column(String(80), default="")
     ip_prefix: Mapped[str] = mapped_column(String(64), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -62,7 +65,7 @@ class Holder:
     tenant_id: int | None
 
 
-def start_session(holder: Holder, user_agent: str, remote_addr: str | None) -> str:
+def start_session(holder: Holder, nonce: str, user_agent: str, remote_addr: str | None) -> str:
     """Add a session row; return the raw key for the cookie. The caller commits."""
     raw = secrets.token_urlsafe(32)
     db.session.add(
@@ -71,6 +74,7 @@ def start_session(holder: Holder, user_agent: str, remote_addr: str | None) -> s
             principal_kind=holder.kind,
             principal_id=holder.id,
             key_hash=hash_token(raw),
+            nonce=nonce,
             device=describe_device(user_agent),
             ip_prefix=truncate_ip(remote_addr),
         )
@@ -107,15 +111,22 @@ def _theirs(holder: Holder) -> list[ColumnElement[bool]]:
     ]
 
 
-def live_sessions(holder: Holder) -> list[SignInSession]:
-    """Open sessions, most recently used first (at most SHOWN: one query, bounded)."""
+def live_sessions(holder: Holder, nonce: str) -> list[SignInSession]:
+    """Open sessions of the current nonce, most recently used first (at most SHOWN: one
+    query, bounded)."""
     query = (
         select(SignInSession)
-        .where(*_theirs(holder))
+        .where(*_theirs(holder), SignInSession.nonce == nonce)
         .order_by(SignInSession.last_seen_at.desc(), SignInSession.id.desc())
         .limit(SHOWN)
     )
     return list(db.session.scalars(query))
+
+
+def devices(holder: Holder, nonce: str, current_key: str) -> list[tuple[SignInSession, bool]]:
+    """The device list: (session, is this browser), this browser first."""
+    rows = [(row, is_current(row, current_key)) for row in live_sessions(holder, nonce)]
+    return sorted(rows, key=lambda pair: not pair[1])
 
 
 def end_session(holder: Holder, session_id: int) -> bool:

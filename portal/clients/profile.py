@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select, update
+from werkzeug.exceptions import TooManyRequests
 
 from portal.audit.service import Outcome, record
 from portal.auth.models import EmailChange
@@ -25,12 +26,14 @@ from portal.core.database import after_commit, utcnow
 from portal.core.emails import normalize_email
 from portal.core.errors import UserError
 from portal.core.extensions import db
+from portal.core.ratelimit import enforce
 from portal.mail.compose import queue_email
 from tenants.context import tenant_url
 from tenants.scoping import owned
 from tenants.snapshot import TenantSnapshot
 
 CHANGE_LIFETIME = timedelta(hours=24)
+REQUESTS = "5/hour"  # each request emails an address the client typed
 _PHONE = re.compile(r"^[0-9+()./ -]{0,40}$")
 
 
@@ -61,6 +64,13 @@ def request_email_change(
 ) -> str:
     """Check the password, then email the new address (a link, or a notice when the address
     belongs to another contact); return the normalised address. The caller commits."""
+    try:
+        enforce(REQUESTS, "email-change", tenant.id, contact.id)
+    except TooManyRequests:
+        raise UserError(
+            _("You have asked for several changes in a short time. Try again in an hour."),
+            field="email",
+        ) from None
     if not verify_password(contact.password_hash, password):
         raise UserError(_("Your current password is not correct."), field="password")
     try:

@@ -18,13 +18,7 @@ from wtforms.validators import EqualTo, InputRequired, Length
 from portal.auth.password_change import change_password
 from portal.auth.passwords import MAX_LENGTH, RULES
 from portal.auth.principals import sign_out, sign_out_everywhere
-from portal.auth.sessions import (
-    end_others,
-    end_session,
-    is_current,
-    key_is_open,
-    live_sessions,
-)
+from portal.auth.sessions import devices, end_others, end_session, key_is_open
 from portal.clients import languages
 from portal.clients.models import Contact
 from portal.clients.profile import (
@@ -100,15 +94,12 @@ def _page(status: int = 200, **forms: Any) -> tuple[str, int]:
         "action_form": ConfirmForm(),
         **forms,
     }
-    key = contact.session_key
-    sessions = [(row, is_current(row, key)) for row in live_sessions(contact.holder)]
-    sessions.sort(key=lambda pair: not pair[1])  # this device first
     return render_themed(
         current_tenant.theme,
         "portal/profile/index.html",
         contact=contact,
         pending=pending_change(current_tenant.id, contact.id),
-        sessions=sessions,
+        sessions=devices(contact.holder, contact.session_nonce, contact.session_key),
         rules=RULES,
         **context,
     ), status

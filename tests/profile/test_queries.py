@@ -4,13 +4,19 @@ bounded query."""
 
 from __future__ import annotations
 
+from portal.auth.models import StaffMember
 from portal.auth.sessions import SignInSession
 from portal.auth.tokens import hash_token
+from portal.clients.models import Contact
 from portal.core.extensions import db
 from tests.security.test_list_queries import counting
 
 
 def add_sessions(tenant_id: int, kind: str, person: int, count: int, start: int) -> None:
+    """Open sessions of the person's current nonce: the ones the device list shows."""
+    model = StaffMember if kind == "staff" else Contact
+    principal = db.session.get(model, person)
+    assert principal is not None
     db.session.add_all(
         SignInSession(
             tenant_id=tenant_id,
@@ -18,6 +24,7 @@ def add_sessions(tenant_id: int, kind: str, person: int, count: int, start: int)
             principal_id=person,
             key_hash=hash_token(f"{kind}-{person}-{number}"),
             device="Firefox on Linux",
+            nonce=principal.session_nonce,
         )
         for number in range(start, start + count)
     )
@@ -46,3 +53,5 @@ def test_device_lists_and_the_home_do_not_grow(app, tenant, staff, firm, active_
         small = statements(browser, path)
         add_sessions(tenant.id, kind, person, 90, start=index * 1000 + 10)
         assert statements(browser, path) == small, path
+    page = client.get("/profile").get_data(as_text=True)
+    assert page.count('<li class="device">') == 50  # the list is bounded

@@ -83,6 +83,8 @@ def test_sign_out_everywhere_includes_this_device(active_client, device) -> None
     assert post(laptop, "/profile/sessions/sign-out-everywhere").status_code == 303
     assert laptop.get("/").status_code == 302
     assert first.get("/").status_code == 302
+    page = device(SAFARI).get("/profile").get_data(as_text=True)
+    assert "Safari on iPhone" in page and "Firefox on Windows" not in page  # only live ones
 
 
 def test_signing_this_device_out_from_the_list_signs_this_browser_out(active_client) -> None:  # type: ignore[no-untyped-def]
