@@ -22,6 +22,7 @@ from portal.core.extensions import db
 from tenants.hosts import normalize_host
 
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
+CHUNK = 1 << 16
 OPERATOR_ENDPOINTS: set[str] = set()  # filled by routing.operation(operator=True)
 
 
@@ -92,9 +93,7 @@ def guarded(view: Callable[..., Any]) -> Callable[..., Any]:
     def run(*args: Any, **kwargs: Any) -> Any:
         key = request.headers.get("Idempotency-Key", "").strip()[:200]
         if request.method == "POST" and key:
-            digest = hashlib.sha256(
-                request.method.encode() + request.path.encode() + request.get_data()
-            ).hexdigest()
+            digest = _request_digest()
             token = current_token()
             earlier = stored_response(token.id, key)
             if earlier is not None:
@@ -120,6 +119,24 @@ def guarded(view: Callable[..., Any]) -> Callable[..., Any]:
         return _run(view, args, kwargs)
 
     return run
+
+
+def _request_digest() -> str:
+    """What identifies a request for `Idempotency-Key`: method, path and body. A multipart
+    body is hashed part by part (reading the raw body first would leave no files to parse)."""
+    digest = hashlib.sha256(request.method.encode() + request.path.encode())
+    if request.mimetype == "multipart/form-data":
+        for name, value in sorted(request.form.items(multi=True)):
+            digest.update(f"{name}={value}\n".encode())
+        for name, upload in sorted(request.files.items(multi=True), key=lambda item: item[0]):
+            digest.update(f"{name}:{upload.filename}\n".encode())
+            stream = upload.stream
+            while chunk := stream.read(CHUNK):
+                digest.update(chunk)
+            stream.seek(0)
+    else:
+        digest.update(request.get_data())
+    return digest.hexdigest()
 
 
 def _run(view: Callable[..., Any], args: Any, kwargs: Any) -> Response:

@@ -180,6 +180,18 @@ def test_files_upload_list_and_download(api: Api, tenant: Any) -> None:
         content_type="multipart/form-data",
     )
     assert "file" in _fields(refused)
+    replayed = [
+        api.client.post(
+            f"/api/v1/clients/{account}/files",
+            data={"file": (io.BytesIO(b"once"), "once.txt")},
+            headers={**headers, "Idempotency-Key": "upload-1"},
+            content_type="multipart/form-data",
+        ).get_json()["id"]
+        for _ in range(2)
+    ]
+    assert replayed[0] == replayed[1]
+    names = [f["name"] for f in api.get(f"/clients/{account}/files").get_json()["data"]]
+    assert names.count("once.txt") == 1
     assert "file" in _fields(api.post(f"/clients/{account}/files", {}))
 
 
