@@ -47,6 +47,7 @@ KINDS: dict[str, str] = {
     "community.comment": N_("Comments on your community posts"),
     "community.report": N_("Community posts reported to staff"),
     "course.published": N_("Courses opened to you"),
+    "referral.earning": N_("Referral commissions and payouts"),
 }
 
 EMAIL_JOB = "send_notification_email"

@@ -12,12 +12,16 @@ from datetime import date
 from typing import Any, cast
 
 from sqlalchemy import ScalarSelect, Select, func, select
+from sqlalchemy.orm import aliased
 
+from portal.auth.principals import PrincipalKind
 from portal.billing.models import Invoice
+from portal.billing.money import format_minor
 from portal.clients.models import ClientAccount, Contact
 from portal.core.database import utcnow
 from portal.core.errors import UserError
 from portal.core.extensions import db
+from portal.notifications.service import Event, Recipient, notify
 from portal.payments.models import METHOD_LABELS, PaymentMethod
 from portal.referrals.models import (
     Commission,
@@ -31,6 +35,7 @@ from tenants.scoping import get_owned, owned
 from tenants.snapshot import TenantSnapshot
 
 MAX_REASON = 500
+NOTICE = "referral.earning"
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,9 +130,16 @@ def totals_of(tenant: TenantSnapshot, code_id: int) -> Totals:
 
 def commissions_query(tenant: TenantSnapshot, *, code_id: int | None = None,
                       status: str = "") -> Select[Any]:  # fmt: skip
-    """(commission, invoice number or None, referred account name), newest first."""
+    """(commission, invoice number or None, referred account name, referrer's name or email),
+    newest first."""
+    referrer = aliased(Contact)
     query = (
-        select(Commission, Invoice.number, ClientAccount.name)
+        select(
+            Commission,
+            Invoice.number,
+            ClientAccount.name,
+            func.coalesce(func.nullif(referrer.name, ""), referrer.email),
+        )
         .join(
             Referral,
             (Referral.tenant_id == Commission.tenant_id) & (Referral.id == Commission.referral_id),
@@ -136,6 +148,16 @@ def commissions_query(tenant: TenantSnapshot, *, code_id: int | None = None,
             ClientAccount,
             (ClientAccount.tenant_id == Referral.tenant_id)
             & (ClientAccount.id == Referral.referred_account_id),
+        )
+        .join(
+            ReferralCode,
+            (ReferralCode.tenant_id == Commission.tenant_id)
+            & (ReferralCode.id == Commission.code_id),
+        )
+        .join(
+            referrer,
+            (referrer.tenant_id == ReferralCode.tenant_id)
+            & (referrer.id == ReferralCode.contact_id),
         )
         .outerjoin(
             Invoice,
@@ -166,12 +188,39 @@ def _pending_or_error(tenant: TenantSnapshot, commission_id: int) -> Commission:
     return commission
 
 
+def _tell_referrer(tenant: TenantSnapshot, code_id: int, title: str, body: str) -> None:
+    """An in-app notice (and email or push, per the client's preferences)."""
+    code = get_owned(ReferralCode, tenant, code_id)
+    if code is None:
+        return
+    notify(
+        tenant,
+        [Recipient(PrincipalKind.CLIENT.value, code.contact_id)],
+        Event(
+            kind=NOTICE,
+            title=title,
+            body=body,
+            path="/referrals/",
+            group_key=f"referral:{code.id}",
+            account_id=code.account_id,
+        ),
+    )
+
+
 def approve(tenant: TenantSnapshot, commission_id: int, staff_id: int) -> Commission:
     """The caller commits."""
     commission = _pending_or_error(tenant, commission_id)
     commission.status = CommissionStatus.APPROVED
     commission.decided_by_staff_id = staff_id
     commission.decided_at = utcnow()
+    if commission.amount_minor > 0:
+        shown = format_minor(commission.amount_minor, commission.currency)
+        _tell_referrer(
+            tenant,
+            commission.code_id,
+            f"Referral commission approved: {shown}",
+            f"{tenant.name} approved a commission of {shown} for a client you referred.",
+        )
     return commission
 
 
@@ -228,4 +277,6 @@ def record_payout(
     )
     db.session.add(payout)
     db.session.flush()
+    shown = format_minor(amount_minor, currency)
+    _tell_referrer(tenant, code.id, f"Referral payout: {shown}", f"{tenant.name} paid you {shown}.")
     return payout

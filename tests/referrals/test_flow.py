@@ -79,7 +79,8 @@ def test_link_click_signup_payment_refund_approve_and_payout(
     assert _commissions()[-1] == ("reversal", "pending", -2000)
 
     queue = firm.get("/admin/referrals/commissions").get_data(as_text=True)
-    assert "Sam Lee" in queue and "EUR 50.00" in queue and "EUR -20.00" in queue
+    assert "Sam Lee" in queue and "Pat Doe" in queue  # referred client and referrer
+    assert "EUR 50.00" in queue and "EUR -20.00" in queue
     ids = list(db.session.scalars(select(Commission.id).order_by(Commission.id)))
     for commission_id in ids:
         firm.post(
@@ -108,6 +109,9 @@ def test_link_click_signup_payment_refund_approve_and_payout(
     assert "EUR 55.00" in page  # paid
     payouts = referrer.get("/referrals/payouts").get_data(as_text=True)
     assert "2026-01-07" in payouts and "T1" in payouts and "Bank transfer" in payouts
+    notices = referrer.get("/notifications").get_data(as_text=True)
+    assert "Referral commission approved: EUR 25.00" in notices
+    assert "Referral payout: EUR 55.00" in notices
 
 
 def _csrf(client, page: str) -> str:  # type: ignore[no-untyped-def]
