@@ -145,24 +145,43 @@ def document(operator: bool = False) -> dict[str, Any]:
 
 
 def reference_html(operator: bool = False) -> str:
-    """A plain reference page (no scripts, no CDN): every operation with its body fields."""
+    """A plain reference page (no scripts, no CDN): the operations grouped by resource, each
+    with its query and body fields."""
     doc = document(operator)
+    title = escape(doc["info"]["title"])
     parts = [
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
         "<meta name='viewport' content='width=device-width,initial-scale=1'>",
-        "<title>Foyer API reference</title><style>body{font-family:system-ui,sans-serif;",
-        "max-width:60rem;margin:2rem auto;padding:0 1rem}code{background:#f3f3f3;padding:0 .2rem}",
-        "section{border-top:1px solid #ddd;padding:.5rem 0}</style></head><body>",
-        "<h1>Foyer API reference</h1><p>Send <code>Authorization: Bearer &lt;token&gt;</code>. ",
-        "Machine-readable: <a href='/api/v1/openapi.json'>openapi.json</a>.</p>",
+        f"<title>{title} reference</title><style>body{{font-family:system-ui,sans-serif;",
+        "max-width:60rem;margin:2rem auto;padding:0 1rem}code{background:#f3f3f3;padding:0 .2rem;",
+        "overflow-wrap:anywhere}section{border-top:1px solid #ddd;padding:.5rem 0}</style>",
+        f"</head><body><h1>{title} reference</h1><p>{escape(doc['info']['description'])} ",
+        "Send <code>Authorization: Bearer &lt;token&gt;</code>. Lists take <code>limit</code> ",
+        "(1–100) and <code>cursor</code> (the <code>next_cursor</code> of the previous page); ",
+        "a POST may carry an <code>Idempotency-Key</code>. Errors are ",
+        '<code>{"error": {"code", "message", "fields"}}</code>. Machine-readable: ',
+        "<a href='/api/v1/openapi.json'>openapi.json</a>.</p>",
     ]
     schemas = doc["components"]["schemas"]
+    by_tag: dict[str, list[tuple[str, str, dict[str, Any]]]] = {}
     for path, methods in doc["paths"].items():
         for method, entry in methods.items():
+            by_tag.setdefault(entry["tags"][0], []).append((path, method, entry))
+    parts.append("<nav><p>Resources: ")
+    parts.append(", ".join(f"<a href='#{escape(tag)}'>{escape(tag)}</a>" for tag in by_tag))
+    parts.append("</p></nav>")
+    for tag, operations in by_tag.items():
+        parts.append(f"<h2 id='{escape(tag)}'>{escape(tag.capitalize())}</h2>")
+        for path, method, entry in operations:
             parts.append(
-                f"<section><h2><code>{escape(method.upper())} {escape(path)}</code></h2>"
+                f"<section><h3><code>{escape(method.upper())} {escape(path)}</code></h3>"
                 f"<p>{escape(entry['summary'])}</p>"
             )
+            query = [p["name"] for p in entry["parameters"] if p["in"] == "query"]
+            if query:
+                parts.append("<p>Query: ")
+                parts.append(", ".join(f"<code>{escape(q)}</code>" for q in query))
+                parts.append("</p>")
             body = entry.get("requestBody")
             if body:
                 kind, content = next(iter(body["content"].items()))

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import force_locale, gettext
 from sqlalchemy import ColumnElement, select, update
 
 from portal.auth.models import StaffMember
@@ -72,6 +73,14 @@ def _language(tenant: TenantSnapshot, recipient: Recipient, person: Addressee) -
     return language_for(person.language, tenant)
 
 
+def _subject_line(title: str, count: int, language: str) -> str:
+    """The newest title, with "(+N more)" in the recipient's language when there are several."""
+    if count == 1:
+        return title
+    with force_locale(language):
+        return str(gettext("%(title)s (+%(num)d more)", title=title, num=count - 1))
+
+
 def send_group_email(tenant: TenantSnapshot, recipient: Recipient, group_key: str) -> str:
     """Email every notification of the group not emailed yet as ONE message; the caller
     commits. Returns what happened ("sent", or the reason nothing was sent)."""
@@ -106,9 +115,7 @@ def send_group_email(tenant: TenantSnapshot, recipient: Recipient, group_key: st
         name=person.name,
         items=unread[-EMAIL_ITEMS:],
         more=max(0, len(unread) - EMAIL_ITEMS),
-        subject_line=newest.title
-        if len(unread) == 1
-        else f"{newest.title} (+{len(unread) - 1} more)",
+        subject_line=_subject_line(newest.title, len(unread), _language(tenant, recipient, person)),
         link=absolute_url(tenant, newest.path),
         preferences_link=absolute_url(tenant, preferences_path(recipient)),
     )

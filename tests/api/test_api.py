@@ -15,6 +15,7 @@ from portal.core.database import utcnow
 from portal.core.extensions import db
 from tests.api.conftest import Api
 from tests.api.probe_data import api_world
+from tests.fixtures.tenants import PLATFORM_DOMAIN
 
 
 def _error(response: Any, status: int, code: str) -> dict[str, Any]:
@@ -225,7 +226,9 @@ def test_requests_and_messages(api: Api, tenant: Any) -> None:
     assert threads[0]["id"] == row["thread_id"]
 
 
-def test_openapi_document_is_valid_and_the_reference_page_renders(api: Api) -> None:
+def test_openapi_document_is_valid_and_the_reference_page_renders(
+    api: Api, client_for: Any
+) -> None:
     from openapi_spec_validator import validate
 
     document = api.client.get("/api/v1/openapi.json").get_json()
@@ -234,3 +237,22 @@ def test_openapi_document_is_valid_and_the_reference_page_renders(api: Api) -> N
     assert "/api/v1/clients" in document["paths"]
     page = api.client.get("/api/v1/docs").get_data(as_text=True)
     assert "POST /api/v1/clients" in page and "<script" not in page
+    for listed in (
+        "GET /api/v1/signups",
+        "POST /api/v1/domains",
+        "PUT /api/v1/email-domain",
+        "PATCH /api/v1/modules/{key}",
+        "PATCH /api/v1/branding",
+        "GET /api/v1/threads/{thread_id}/messages",
+        "POST /api/v1/clients/{account_id}/files",
+        "POST /api/v1/invoices/{invoice_id}/payments",
+    ):
+        assert listed in page, listed
+    assert "/api/v1/tenants" not in page
+    operator_page = client_for(PLATFORM_DOMAIN).get("/api/v1/docs").get_data(as_text=True)
+    assert "Foyer operator API reference" in operator_page
+    assert "POST /api/v1/tenants/{tenant_id}/suspend" in operator_page
+    assert "/api/v1/clients" not in operator_page
+    operator_document = client_for(PLATFORM_DOMAIN).get("/api/v1/openapi.json").get_json()
+    validate(operator_document)
+    assert client_for("unknown.example").get("/api/v1/openapi.json").status_code == 404
