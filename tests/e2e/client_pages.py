@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from tests.community.pages import community_seed
+from tests.referrals.pages import referrals_seed
 
 
 @dataclass(frozen=True)
@@ -105,4 +106,8 @@ CLIENT_PAGES: list[ClientPage] = [
     ClientPage("community-post", "/community/{group_id}/posts/{post_id}"),
     ClientPage("community-edit", "/community/{group_id}/posts/{post_id}/edit"),
     ClientPage("community-report", "/community/{group_id}/posts/{post_id}/report"),
+    ClientPage("referrals", "/referrals/", prepare=referrals_seed),
+    ClientPage("referral-payouts", "/referrals/payouts"),
+    ClientPage("history", "/history/"),
+    ClientPage("history-files", "/history/?kind=file"),
 ]
