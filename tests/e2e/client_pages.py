@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from tests.community.pages import community_seed
+from tests.courses.pages import courses_seed
 from tests.referrals.pages import referrals_seed
 
 
@@ -64,15 +65,11 @@ CLIENT_PAGES: list[ClientPage] = [
     ClientPage("sign-in", "/sign-in", signed_in=False),
     ClientPage("forgot-password", "/forgot-password", signed_in=False),
     ClientPage("set-password", "/reset-password/{reset_token}", signed_in=False),
-    ClientPage(
-        "reset-link-invalid", "/reset-password/not-a-real-token", signed_in=False, status=404
-    ),
+    ClientPage("reset-link-invalid", "/reset-password/not-a-real-token", signed_in=False),
     ClientPage("invitation", "/invite/{invite_token}", signed_in=False),
-    ClientPage("invitation-used", "/invite/{used_invite_token}", signed_in=False, status=410),
-    ClientPage("invitation-expired", "/invite/{expired_invite_token}", signed_in=False, status=410),
-    ClientPage(
-        "invitation-cancelled", "/invite/{cancelled_invite_token}", signed_in=False, status=410
-    ),
+    ClientPage("invitation-used", "/invite/{used_invite_token}", signed_in=False),
+    ClientPage("invitation-expired", "/invite/{expired_invite_token}", signed_in=False),
+    ClientPage("invitation-cancelled", "/invite/{cancelled_invite_token}", signed_in=False),
     ClientPage("sign-up", "/sign-up", signed_in=False),
     ClientPage("error-404", "/no-such-page", signed_in=False, status=404),
     # Signed in
@@ -110,4 +107,8 @@ CLIENT_PAGES: list[ClientPage] = [
     ClientPage("referral-payouts", "/referrals/payouts"),
     ClientPage("history", "/history/"),
     ClientPage("history-files", "/history/?kind=file"),
+    ClientPage("courses", "/courses/", prepare=courses_seed),  # seeds the pages below
+    ClientPage("course", "/courses/{course_id}"),
+    ClientPage("course-lesson", "/courses/{course_id}/lessons/{lesson_id}"),
+    ClientPage("course-next-lesson", "/courses/{course_id}/lessons/{next_lesson_id}"),
 ]
