@@ -65,11 +65,15 @@ CLIENT_PAGES: list[ClientPage] = [
     ClientPage("sign-in", "/sign-in", signed_in=False),
     ClientPage("forgot-password", "/forgot-password", signed_in=False),
     ClientPage("set-password", "/reset-password/{reset_token}", signed_in=False),
-    ClientPage("reset-link-invalid", "/reset-password/not-a-real-token", signed_in=False),
+    ClientPage(
+        "reset-link-invalid", "/reset-password/not-a-real-token", signed_in=False, status=404
+    ),
     ClientPage("invitation", "/invite/{invite_token}", signed_in=False),
-    ClientPage("invitation-used", "/invite/{used_invite_token}", signed_in=False),
-    ClientPage("invitation-expired", "/invite/{expired_invite_token}", signed_in=False),
-    ClientPage("invitation-cancelled", "/invite/{cancelled_invite_token}", signed_in=False),
+    ClientPage("invitation-used", "/invite/{used_invite_token}", signed_in=False, status=410),
+    ClientPage("invitation-expired", "/invite/{expired_invite_token}", signed_in=False, status=410),
+    ClientPage(
+        "invitation-cancelled", "/invite/{cancelled_invite_token}", signed_in=False, status=410
+    ),
     ClientPage("sign-up", "/sign-up", signed_in=False),
     ClientPage("error-404", "/no-such-page", signed_in=False, status=404),
     # Signed in
