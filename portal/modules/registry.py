@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from portal.core.i18n import N_
+
 # The bundled icon set: themes/default/static/icons/<name>.svg
 ICONS: tuple[str, ...] = (
     "chat",
@@ -35,94 +37,94 @@ class ModuleSpec:
     icon: str
     order: int
     endpoint: str
-    empty_text: str = "Nothing here yet."
+    empty_text: str = N_("Nothing here yet.")
 
 
 ALL_MODULES: tuple[ModuleSpec, ...] = (
     ModuleSpec(
         key="messages",
-        title="Messages",
+        title=N_("Messages"),
         icon="chat",
         order=10,
         endpoint="messages.index",
-        empty_text=(
+        empty_text=N_(
             "No messages with {account} yet. "
             "When your advisor writes, the conversation appears here."
         ),
     ),
     ModuleSpec(
         key="requests",
-        title="Requests",
+        title=N_("Requests"),
         icon="inbox",
         order=20,
         endpoint="requests.index",
-        empty_text=(
+        empty_text=N_(
             "No open requests for {account}. "
             "Document and information requests from your advisor appear here."
         ),
     ),
     ModuleSpec(
         key="files",
-        title="Files",
+        title=N_("Files"),
         icon="folder",
         order=30,
         endpoint="files.index",
-        empty_text="No files shared with {account} yet.",
+        empty_text=N_("No files shared with {account} yet."),
     ),
     ModuleSpec(
         key="invoices",
-        title="Invoices",
+        title=N_("Invoices"),
         icon="receipt",
         order=40,
         endpoint="invoices.index",
-        empty_text="No invoices for {account}.",
+        empty_text=N_("No invoices for {account}."),
     ),
     ModuleSpec(
         key="help",
-        title="Help",
+        title=N_("Help"),
         icon="help",
         order=50,
         endpoint="help.index",
-        empty_text="No help articles have been published yet.",
+        empty_text=N_("No help articles have been published yet."),
     ),
     ModuleSpec(
         key="community",
-        title="Community",
+        title=N_("Community"),
         icon="people",
         order=70,
         endpoint="community.index",
-        empty_text="There are no groups for {account} yet.",
+        empty_text=N_("There are no groups for {account} yet."),
     ),
     ModuleSpec(
         key="links",
-        title="Links",
+        title=N_("Links"),
         icon="link",
         order=60,
         endpoint="links.index",
-        empty_text="No links have been added yet.",
+        empty_text=N_("No links have been added yet."),
     ),
     ModuleSpec(
         key="courses",
-        title="Courses",
+        title=N_("Courses"),
         icon="star",
         order=80,
         endpoint="courses.index",
-        empty_text="No courses are open to {account} yet.",
+        empty_text=N_("No courses are open to {account} yet."),
     ),
     ModuleSpec(
         key="referrals",
-        title="Referrals",
+        title=N_("Referrals"),
         icon="chart",
         order=90,
         endpoint="referrals.index",
-        empty_text="{account} is not part of a referral programme.",
+        empty_text=N_("{account} is not part of a referral programme."),
     ),
     ModuleSpec(
         key="history",
-        title="History",
+        title=N_("History"),
         icon="calendar",
         order=95,
         endpoint="history.index",
-        empty_text="Nothing has happened with {account} yet.",
+        empty_text=N_("Nothing has happened with {account} yet."),
     ),
 )
