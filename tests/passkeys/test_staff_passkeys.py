@@ -5,6 +5,7 @@ removal, and the firm's Settings › Security page."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ from sqlalchemy import select
 
 from portal.audit.models import AuditEvent
 from portal.auth.factor_models import Passkey, PasskeyChallenge
+from portal.core.database import utcnow
 from portal.core.extensions import db
 from tests.fixtures.people import sign_in_staff, tenant_host
 from tests.fixtures.tenants import OPERATOR_PASSWORD, PLATFORM_DOMAIN, STAFF_PASSWORD
@@ -239,3 +241,26 @@ def _forget() -> None:
     from tenants.resolution import forget_tenants
 
     forget_tenants()
+
+
+def test_an_expired_challenge_is_refused(firm, key, client_for, tenant):
+    add_passkey(firm, key)
+    browser = client_for(tenant_host(tenant))
+    answer = key.get(options(browser, "/admin/sign-in", "/admin/sign-in/passkey/options"))
+    challenge = db.session.scalar(select(PasskeyChallenge))
+    challenge.expires_at = utcnow() - timedelta(seconds=1)  # five minutes later
+    db.session.commit()
+    response = browser.submit("/admin/sign-in", {"credential": answer}, "/admin/sign-in/passkey")
+    assert response.headers["Location"].endswith("/admin/sign-in")
+    assert "expired or was already used" in flashes(browser, "/admin/sign-in")
+    assert browser.get("/admin/").status_code == 302
+
+
+def test_a_challenge_belongs_to_the_session_that_asked(firm, key, client_for, tenant):
+    add_passkey(firm, key)
+    victim = client_for(tenant_host(tenant))
+    answer = key.get(options(victim, "/admin/sign-in", "/admin/sign-in/passkey/options"))
+    thief = client_for(tenant_host(tenant))  # has no handle for that challenge
+    response = thief.submit("/admin/sign-in", {"credential": answer}, "/admin/sign-in/passkey")
+    assert response.headers["Location"].endswith("/admin/sign-in")
+    assert thief.get("/admin/").status_code == 302
