@@ -17,12 +17,12 @@ from wtforms.validators import InputRequired, Length
 from admin.access import operator_required
 from jobs.queue import enqueue
 from portal.audit.service import Outcome, record
-from portal.core.database import after_commit, utcnow
+from portal.core.database import after_commit
 from portal.core.errors import UserError, form_status, show_on_form
 from portal.core.extensions import db
 from portal.core.pagination import page_number
 from portal.core.storage import storage
-from portal.operations import deletion
+from portal.operations import deletion, suspension
 from portal.operations.models import TenantLifecycle
 from portal.operations.tenants import tenant_page, tenant_rows
 from tenants.models import Tenant, TenantStatus
@@ -104,15 +104,14 @@ def suspend(tenant_id: int) -> ResponseReturnValue:
     tenant = _tenant(tenant_id)
     form = ReasonForm()
     if form.validate_on_submit():
-        if tenant.status != TenantStatus.ACTIVE:
-            show_on_form(form, UserError("Only an active tenant can be suspended.", "reason"))
+        try:
+            reason = suspension.suspend(tenant, form.reason.data or "")
+        except UserError as exc:
+            db.session.rollback()
+            show_on_form(form, exc, default_field="reason")
         else:
-            life = deletion.lifecycle_of(tenant)
-            life.suspension_reason = (form.reason.data or "").strip()[:500]
-            life.suspended_at = utcnow()
-            tenant.status = TenantStatus.SUSPENDED
             db.session.commit()
-            _audit("tenant.suspended", tenant, life.suspension_reason)  # own connection: after
+            _audit("tenant.suspended", tenant, reason)  # own connection: after
             flash(f"{tenant.name} is suspended.")
             return redirect(url_for(".detail", tenant_id=tenant.id))
     return render_template(
@@ -126,11 +125,7 @@ def resume(tenant_id: int) -> Response:
     tenant = _tenant(tenant_id)
     form = ConfirmForm()
     if form.validate_on_submit() and tenant.status == TenantStatus.SUSPENDED:
-        tenant.status = TenantStatus.ACTIVE
-        life = deletion.lifecycle_of(tenant)
-        reason = life.suspension_reason
-        life.suspension_reason = ""
-        life.suspended_at = None
+        reason = suspension.resume(tenant)
         db.session.commit()
         _audit("tenant.resumed", tenant, f"was suspended: {reason}")
         flash(f"{tenant.name} is active again.")

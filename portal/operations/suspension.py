@@ -10,7 +10,7 @@ from tenants.models import Tenant, TenantStatus
 
 def suspend(tenant: Tenant, reason: str) -> str:
     """Take an active tenant offline; returns the reason as stored. The caller commits."""
-    reason = " ".join((reason or "").split())[:500]
+    reason = (reason or "").strip()[:500]
     if not reason:
         raise UserError("Give the reason for the suspension.", "reason")
     if tenant.status != TenantStatus.ACTIVE:
