@@ -65,6 +65,7 @@ from tests.messaging.probe_data import messaging_objects
 from tests.notifications.probe_data import notification_objects
 from tests.passkeys.probe_data import passkey_objects
 from tests.payments.probe_data import payment_objects
+from tests.profile.probe_data import profile_objects
 from tests.referrals.probe_data import referral_objects
 from tests.security.test_headers_everywhere import header_problems
 
@@ -86,7 +87,13 @@ UNINFORMATIVE = {
     "access.renew_invitation",  # "Request received" whatever the token
 }
 # Sign-out routes end the prober's own session: they are requested last.
-SESSION_ENDING = {"access.sign_out", "admin_firm.sign_out", "operator.sign_out"}
+SESSION_ENDING = {
+    "access.sign_out",
+    "admin_firm.sign_out",
+    "operator.sign_out",
+    "profile.end_everywhere",
+    "admin_profile.end_everywhere",
+}
 SIGN_IN_PATHS = ("/sign-in", "/admin/sign-in", "/operator/sign-in")
 DENIED = {403, 404}
 GARBAGE_TOKENS = ["garbage", "A" * 43, "x" * 101, "..%2f..%2fetc", "%00"]
@@ -226,6 +233,8 @@ def world(app: Flask, make_tenant, make_staff, tenant, staff, client_for) -> dic
     a_ids |= api_objects(tenant.id, "Acme")
     a_ids |= passkey_objects(tenant.id, tenant_host(tenant), "Acme")
     a2_ids |= billing_objects(tenant.id, a2_account, A2_ACCOUNT)
+    a_ids |= profile_objects(tenant.id, a1_contact, "ann@alpha.example", "Acme")[0]
+    a2_ids |= profile_objects(tenant.id, a2_contact, A2_EMAIL, A2_CONTACT)[0]
     a_ids |= payment_objects(tenant.id, a1_account, "ann@alpha.example", "Acme")[0]
     a2_ids |= payment_objects(tenant.id, a2_account, A2_EMAIL, A2_ACCOUNT)[0]
     a_ids |= referral_objects(tenant.id, a1_account, a1_contact, "Acme")[0]
@@ -286,6 +295,7 @@ def world(app: Flask, make_tenant, make_staff, tenant, staff, client_for) -> dic
     b_payments, b_pay_token = payment_objects(bravo.id, b_account, B_EMAIL, B_ACCOUNT)
     b_referrals, b_code = referral_objects(bravo.id, b_account, b_contact, B_ACCOUNT)
     history_objects(bravo.id, b_account, b_contact, B_ACCOUNT)
+    b_profile, b_profile_tokens = profile_objects(bravo.id, b_contact, B_EMAIL, B_ACCOUNT)
     logo = "logo-" + "ab" * 32 + ".png"
     storage().put(image_key(bravo.id, logo), PNG)
     db.session.flush()
@@ -312,6 +322,7 @@ def world(app: Flask, make_tenant, make_staff, tenant, staff, client_for) -> dic
         **passkey_objects(bravo.id, tenant_host(bravo), "bravo-secret"),
         **b_payments,
         **b_referrals,
+        **b_profile,
     }
     b_strings = {
         "token": [
@@ -322,6 +333,7 @@ def world(app: Flask, make_tenant, make_staff, tenant, staff, client_for) -> dic
             staff_link.rsplit("/", 1)[1],
             staff_reset_raw,
             b_pay_token,
+            *b_profile_tokens,
         ],
         "name": [logo],
         "code": [b_code],
