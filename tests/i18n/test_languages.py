@@ -22,6 +22,7 @@ from tenants.resolution import forget_tenants, snapshot_by_id
 from tests.documents.helpers import request_documents
 from tests.fixtures.people import invite_link_in, tenant_host
 from tests.fixtures.smtp import html_of, text_of
+from tests.fixtures.tenants import csrf_from
 
 EMAIL = "ana@client.example"
 
@@ -189,3 +190,24 @@ def test_right_to_left_languages_turn_the_page(
     assert '<html lang="ar" dir="rtl">' in page
     assert 'dir="ltr"' in _home(client, "en")
     assert client.get(f"https://{tenant_host(tenant)}/").status_code == 200
+
+
+def test_a_client_picks_their_language_on_the_profile_page(
+    firm, tenant, smtp, create_client, accept_invitation
+):
+    client = _signed_in_client(create_client, accept_invitation, smtp)
+    page = client.get("/profile", headers={"Accept-Language": "de"}).get_data(as_text=True)
+    assert "Sprache" in page and "Français" in page
+    token = csrf_from(page)
+    saved = client.post(
+        "/profile",
+        data={
+            "details-csrf_token": token,
+            "details-name": "Ana",
+            "details-phone": "",
+            "details-language": "fr",
+        },
+    )
+    assert saved.status_code == 303, saved.get_data(as_text=True)
+    assert _contact().language == "fr"
+    assert "En attente de votre part" in _home(client, "de")
