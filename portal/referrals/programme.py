@@ -51,6 +51,11 @@ def settings_of(tenant: TenantSnapshot | int) -> ReferralSettings:
     )  # fmt: skip
 
 
+def is_running(tenant: TenantSnapshot | int) -> bool:
+    """Is the programme on? The client menu shows Referrals only then."""
+    return settings_of(tenant).enabled
+
+
 def tag_list(raw: str) -> list[str]:
     """'VIP, Referrer ,vip' → ['referrer', 'vip']: tags are stored lowercased and trimmed."""
     return sorted({part.strip().lower()[:50] for part in raw.split(",") if part.strip()})

@@ -45,6 +45,8 @@ def test_registry_declares_every_module_once(app):
         "community",
         "links",
         "courses",
+        "referrals",
+        "history",
     ]
     for spec in ALL_MODULES:
         assert spec.endpoint.startswith(f"{spec.key}.")
@@ -64,6 +66,7 @@ def test_client_navigation_follows_defaults(signed_in_client):
         "help",
         "community",
         "courses",
+        "history",
     ]
     page = signed_in_client.get("/files/")
     assert page.status_code == 200
@@ -85,6 +88,7 @@ def test_enable_rename_reorder_and_icon_reach_the_navigation(firm, signed_in_cli
         "files",
         "community",
         "courses",
+        "history",
     ]
     html = signed_in_client.get("/").get_data(as_text=True)
     assert '<span class="label">Documents</span>' in html
@@ -100,6 +104,7 @@ def test_enable_rename_reorder_and_icon_reach_the_navigation(firm, signed_in_cli
         "files",
         "community",
         "courses",
+        "history",
     ]
     settings = firm.get(MODULES_PAGE).get_data(as_text=True)
     assert settings.index('id="module-help"') < settings.index('id="module-messages"')

@@ -231,7 +231,9 @@ def test_programme_off_shows_no_link_and_sets_no_cookie(client_for, referrer, sm
     from tests.referrals.conftest import open_programme
 
     path = link_path(referrer)
+    assert 'href="/referrals/"' in referrer.get("/").get_data(as_text=True)  # in the menu
     open_programme(programme_on.id, enabled=False)
+    assert 'href="/referrals/"' not in referrer.get("/").get_data(as_text=True)
     page = referrer.get("/referrals/").get_data(as_text=True)
     assert "no longer active" in page and path not in page
     visitor = client_for(tenant_host(programme_on))

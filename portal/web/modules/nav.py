@@ -10,6 +10,7 @@ from flask_login import current_user
 from portal.messaging.threads import unread_for_client
 from portal.modules.models import LinkMode
 from portal.modules.service import links_of, tenant_modules
+from portal.referrals.programme import is_running
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +31,8 @@ def nav_items(tenant_id: int) -> list[NavItem]:
     for module in tenant_modules(tenant_id):
         if not module.enabled:
             continue
+        if module.key == "referrals" and not is_running(tenant_id):
+            continue  # a firm without a referral programme shows no Referrals
         if module.key == "links":
             for link in links_of(tenant_id):
                 external = link.mode != LinkMode.EMBED
