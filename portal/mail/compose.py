@@ -20,6 +20,19 @@ from portal.maildomains.sending import sender_for
 from tenants.snapshot import TenantSnapshot
 
 _HEADER_UNSAFE = re.compile(r"[\r\n\x00-\x1f\x7f]+")
+# Emails only the firm's staff receive: always English, like the staff pages.
+STAFF_KINDS = frozenset(
+    {
+        "staff_invitation",
+        "staff_password_reset",
+        "staff_password_changed",
+        "domain_broken",
+        "mail_domain_broken",
+        "new_signup",
+        "portal_access_request",
+        "invite_renewal_request",
+    }
+)
 
 
 def header_safe(value: str) -> str:
@@ -38,7 +51,7 @@ def queue_email(tenant: TenantSnapshot, to: str, kind: str, **context: Any) -> O
     portal_name = tenant.portal_name or tenant.name
     context = {"tenant": tenant, "portal_name": portal_name, **context}
     theme = tenant.theme
-    with force_locale(language or recipient_language(tenant, context)):
+    with force_locale(language or recipient_language(tenant, kind, context)):
         custom = rendered_override(tenant, kind, context)  # the firm's own wording, if edited
         if custom is not None:
             subject, text_body, html_body = custom.subject, custom.text, custom.html
@@ -63,10 +76,10 @@ def queue_email(tenant: TenantSnapshot, to: str, kind: str, **context: Any) -> O
     return message
 
 
-def recipient_language(tenant: TenantSnapshot, context: dict[str, Any]) -> str:
+def recipient_language(tenant: TenantSnapshot, kind: str, context: dict[str, Any]) -> str:
     """Staff read English; a client (`contact` in the context) their language while the firm
     offers it; anyone else (a sign-up code before there is a choice) the firm's default."""
-    if context.get("staff") is not None:
+    if kind in STAFF_KINDS or context.get("staff") is not None:
         return FALLBACK
     contact = context.get("contact")
     if contact is not None:

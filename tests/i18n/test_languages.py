@@ -211,3 +211,17 @@ def test_a_client_picks_their_language_on_the_profile_page(
     assert saved.status_code == 303, saved.get_data(as_text=True)
     assert _contact().language == "fr"
     assert "En attente de votre part" in _home(client, "de")
+
+
+def test_staff_emails_stay_english_whatever_the_firms_default(firm, tenant, smtp):
+    _firm_languages(tenant, "de", "de")
+    invited = firm.submit(
+        "/admin/team/",
+        {"email": "new.hire@acme.example", "name": "Nia Hire", "role": "member"},
+        "/admin/team/invite",
+    )
+    assert invited.status_code == 302
+    [mail] = smtp.wait_for(1, to="new.hire@acme.example")
+    html = html_of(mail)
+    assert '<html lang="en" dir="ltr">' in html
+    assert "You received this email from Acme Accounting." in html
