@@ -298,3 +298,57 @@ def test_members_cannot_change_settings(client_for, make_staff, tenant, role):
     sign_in_staff(client, "mia@acme.example")
     assert client.get("/admin/referrals/settings").status_code == 403
     assert client.get("/admin/referrals/").status_code == 200
+
+
+def _set_access(account_id: int, enabled: bool) -> None:
+    from portal.clients.models import AccountContact
+
+    row = db.session.scalar(select(AccountContact).where(AccountContact.account_id == account_id))
+    row.login_enabled = enabled
+    db.session.commit()
+
+
+def test_inactive_referrer_earns_nothing(
+    client_for, referrer, referrer_account, smtp, programme_on
+):
+    """A referrer whose portal access was removed: no click, no attribution, and a client it
+    brought earlier earns it nothing more, whichever way the payment is recorded."""
+    from datetime import date
+
+    from portal.payments.recording import Allocation, record_payment
+
+    path = link_path(referrer)
+    early = client_for(tenant_host(programme_on))
+    early.get(path)
+    sign_up(early, smtp, "early@friend.example", "Early Bird")
+    _set_access(referrer_account, False)
+
+    late = client_for(tenant_host(programme_on))
+    assert "Set-Cookie" not in late.get(path).headers
+    sign_up(late, smtp, "late@friend.example", "Late Comer")
+    assert db.session.scalar(select(func.count(Referral.id))) == 1
+    assert db.session.scalar(select(func.count(ReferralClick.id))) == 1
+
+    account_id = _referred_account("early@friend.example")
+    invoice = make_invoice(programme_on.id, account_id, [10000])
+    record_payment(  # the path Stripe webhooks and pay links take
+        programme_on.id,
+        account_id,
+        amount_minor=10000,
+        paid_on=date.today(),
+        method="card",
+        allocations=[Allocation(invoice.id, 10000)],
+    )
+    db.session.commit()
+    assert _commissions() == [("signup", "pending", 2500)]
+    _set_access(referrer_account, True)
+    record_payment(
+        programme_on.id,
+        account_id,
+        amount_minor=-5000,
+        paid_on=date.today(),
+        method="card",
+        allocations=[Allocation(invoice.id, -5000)],
+    )
+    db.session.commit()
+    assert _commissions() == [("signup", "pending", 2500)]  # nothing earned, nothing to reverse
