@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from flask_babel import gettext
+
 from portal.clients.models import Contact
 from portal.core.errors import UserError
 from portal.core.extensions import db
@@ -50,7 +52,7 @@ def set_language(
     (pages) and the firm's default (emails)."""
     settings = tenant or snapshot_by_id(contact.tenant_id)
     if code and (settings is None or code not in offered(settings)):
-        raise UserError("Choose one of the languages offered.", field="language")
+        raise UserError(gettext("Choose one of the languages offered."), field="language")
     contact.language = code or None
     db.session.commit()
 
