@@ -89,6 +89,8 @@ def test_group_for_a_tag_end_to_end(
         {"reason": "Advertising a paid service"},
     )
     assert reported.status_code == 303
+    bell = firm.get("/admin/notifications/").get_data(as_text=True)
+    assert "A post in Landlords was reported by Bob Babbage" in bell
     queue = firm.get("/admin/community/reports").get_data(as_text=True)
     assert "Advertising a paid service" in queue and "Any advice on deposit schemes?" in queue
     hidden = _post(
