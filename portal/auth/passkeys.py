@@ -39,12 +39,19 @@ from webauthn.helpers.structs import (
     UserVerificationRequirement,
 )
 
-from portal.audit.service import Outcome, record
+from portal.audit.service import Outcome
 from portal.auth.factor_models import Passkey, PasskeyChallenge
 from portal.auth.principals import Principal
-from portal.auth.second_factor import Owner, _load, _mine, owner_of, passkeys_of
+from portal.auth.second_factor import (
+    Owner,
+    _load,
+    _mine,
+    audit_after_commit,
+    owner_of,
+    passkeys_of,
+)
 from portal.auth.tokens import hash_token
-from portal.core.database import after_commit, utcnow
+from portal.core.database import utcnow
 from portal.core.errors import UserError
 from portal.core.extensions import db
 from tenants.hosts import normalize_host
@@ -199,7 +206,7 @@ def register(principal: Principal, site: Site, credential: str, name: str) -> Pa
             expected_origin=site.origin,
         )
     except (InvalidRegistrationResponse, ValueError, KeyError, TypeError) as exc:
-        _audit(owner, "passkey.refused", Outcome.FAILURE, f"registration: {exc}"[:200])
+        audit_after_commit(owner, "passkey.refused", Outcome.FAILURE, f"registration: {exc}"[:200])
         raise UserError(
             _("The passkey could not be checked. Please try again."), field="credential"
         ) from exc
@@ -221,7 +228,7 @@ def register(principal: Principal, site: Site, credential: str, name: str) -> Pa
     )
     db.session.add(passkey)
     db.session.flush()
-    _audit(owner, "second_factor.enrolled", Outcome.SUCCESS, f"passkey {passkey.id}")
+    audit_after_commit(owner, "second_factor.enrolled", Outcome.SUCCESS, f"passkey {passkey.id}")
     return passkey
 
 
@@ -347,7 +354,9 @@ def _check_assertion(
             require_user_verification=require_user_verification,
         )
     except (InvalidAuthenticationResponse, ValueError, KeyError, TypeError) as exc:
-        _audit(owner, "passkey.refused", Outcome.FAILURE, f"passkey {passkey.id}: {exc}"[:200])
+        audit_after_commit(
+            owner, "passkey.refused", Outcome.FAILURE, f"passkey {passkey.id}: {exc}"[:200]
+        )
         db.session.commit()
         raise UserError(
             _("The passkey could not be checked. Please try again."), field="credential"
@@ -355,7 +364,9 @@ def _check_assertion(
     counted = verified.new_sign_count > 0 or passkey.sign_count > 0
     if counted and verified.new_sign_count <= passkey.sign_count:
         passkey.clone_warning_at = utcnow()
-        _audit(owner, "passkey.clone_suspected", Outcome.BLOCKED, f"passkey {passkey.id}")
+        audit_after_commit(
+            owner, "passkey.clone_suspected", Outcome.BLOCKED, f"passkey {passkey.id}"
+        )
         db.session.commit()
         raise UserError(
             _(
@@ -400,25 +411,7 @@ def rename(passkey: Passkey, name: str) -> None:
 def remove(passkey: Passkey) -> None:
     owner = owner_of_passkey(passkey)
     db.session.delete(passkey)
-    _audit(owner, "second_factor.removed", Outcome.SUCCESS, f"passkey {passkey.id}")
-
-
-def _audit(owner: Owner, event: str, outcome: Outcome, detail: str) -> None:
-    """Recorded after the commit: the audit row is written on its own connection, which
-    SQLite would find locked while this transaction is open."""
-    after_commit(_store_audits, (event, owner.tenant_id, owner.kind, owner.id, outcome, detail))
-
-
-def _store_audits(*events: tuple[str, int | None, str, int, Outcome, str]) -> None:
-    for event, tenant_id, kind, principal_id, outcome, detail in events:
-        record(
-            event,
-            tenant=tenant_id,
-            principal_kind=kind,
-            principal_id=principal_id,
-            outcome=outcome,
-            detail=detail,
-        )
+    audit_after_commit(owner, "second_factor.removed", Outcome.SUCCESS, f"passkey {passkey.id}")
 
 
 def _no_browser_support() -> str:

@@ -30,7 +30,7 @@ from portal.audit.service import Outcome, record
 from portal.auth.factor_models import FactorUnlock, Passkey, RecoveryCode, TotpFactor
 from portal.auth.principals import Principal, _principal_models
 from portal.auth.tokens import hash_token, new_token
-from portal.core.database import utcnow
+from portal.core.database import after_commit, utcnow
 from portal.core.errors import UserError
 from portal.core.extensions import db
 from portal.core.ratelimit import enforce
@@ -176,14 +176,7 @@ def confirm_enrolment(owner: Owner, code: str) -> list[str]:
     factor.last_step = step
     factor.confirmed_at = utcnow()
     codes = regenerate_recovery_codes(owner)
-    record(
-        "second_factor.enrolled",
-        tenant=owner.tenant_id,
-        principal_kind=owner.kind,
-        principal_id=owner.id,
-        outcome=Outcome.SUCCESS,
-        detail="totp",
-    )
+    audit_after_commit(owner, "second_factor.enrolled", Outcome.SUCCESS, "totp")
     return codes
 
 
@@ -206,14 +199,7 @@ def regenerate_recovery_codes(owner: Owner) -> list[str]:
 def remove_totp(owner: Owner) -> None:
     db.session.execute(delete(TotpFactor).where(*_mine(TotpFactor, owner)))
     db.session.execute(delete(RecoveryCode).where(*_mine(RecoveryCode, owner)))
-    record(
-        "second_factor.removed",
-        tenant=owner.tenant_id,
-        principal_kind=owner.kind,
-        principal_id=owner.id,
-        outcome=Outcome.SUCCESS,
-        detail="totp",
-    )
+    audit_after_commit(owner, "second_factor.removed", Outcome.SUCCESS, "totp")
 
 
 def recovery_codes_left(owner: Owner) -> int:
@@ -294,6 +280,24 @@ def use_recovery_code(owner: Owner, code: str) -> None:
     if used is None:
         _refused(owner, "wrong or used recovery code")
         raise UserError("That recovery code is not right, or it was already used.", field="code")
+
+
+def audit_after_commit(owner: Owner, event: str, outcome: Outcome, detail: str) -> None:
+    """Recorded once this transaction commits: the audit row is written on a connection of its
+    own, which SQLite would find locked while this transaction holds writes."""
+    after_commit(_store_audits, (event, owner.tenant_id, owner.kind, owner.id, outcome, detail))
+
+
+def _store_audits(*events: tuple[str, int | None, str, int, Outcome, str]) -> None:
+    for event, tenant_id, kind, principal_id, outcome, detail in events:
+        record(
+            event,
+            tenant=tenant_id,
+            principal_kind=kind,
+            principal_id=principal_id,
+            outcome=outcome,
+            detail=detail,
+        )
 
 
 def _refused(owner: Owner, detail: str) -> None:
