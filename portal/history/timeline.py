@@ -355,13 +355,39 @@ def parse_kind(raw: str | None) -> Kind | None:
         return None
 
 
+# The portal module each kind belongs to: a module the firm switched off leaves the client's
+# history too. Invitations and document requests belong to no switchable module.
+MODULE_OF: dict[Kind, str] = {
+    Kind.MESSAGE: "messages",
+    Kind.REQUEST: "requests",
+    Kind.FILE: "files",
+    Kind.INVOICE: "invoices",
+    Kind.PAYMENT: "invoices",
+    Kind.COURSE: "courses",
+    Kind.COMMUNITY: "community",
+}
+
+
+def visible_kinds(module_enabled: Callable[[str], bool]) -> list[Kind]:
+    """The kinds whose module is on (`module_enabled(key)`), in display order."""
+    return [k for k in Kind if k not in MODULE_OF or module_enabled(MODULE_OF[k])]
+
+
 def timeline_query(
-    tenant: TenantSnapshot | int, account_id: int, *, kind: Kind | None = None, staff: bool = False
+    tenant: TenantSnapshot | int,
+    account_id: int,
+    *,
+    kind: Kind | None = None,
+    staff: bool = False,
+    allowed: list[Kind] | None = None,
 ) -> Select[Any]:
-    """The account's events, newest first, with a stable order for ties; the caller
-    paginates (one query per page)."""
+    """The account's events of the `allowed` kinds (all by default), or of one `kind`, newest
+    first with a stable order for ties; the caller paginates (one query per page)."""
     tenant_id = tenant_id_of(tenant)
-    kinds = [kind] if kind is not None else list(Kind)
+    allowed = list(Kind) if allowed is None else allowed
+    kinds = [kind] if kind in allowed else allowed
+    if not kinds:
+        kinds = [Kind.INVITATION]  # never an empty union
     parts = [
         source(tenant_id, account_id, staff)
         for k in kinds

@@ -68,3 +68,16 @@ def test_staff_view_is_fuller_and_scoped(world, firm):
     assert firm.get("/admin/clients/999999/history").status_code == 404
     only_files = firm.get(f"/admin/clients/{account_id}/history?kind=file").get_data(as_text=True)
     assert "internal memo" in only_files and "A payment was received." not in only_files
+
+
+def test_a_module_switched_off_leaves_the_client_history(world, tenant):
+    from portal.modules.models import TenantModule
+
+    db.session.add(TenantModule(tenant_id=tenant.id, key="invoices", enabled=False))
+    db.session.commit()
+    page = world["pat"].get("/history/").get_data(as_text=True)
+    assert "A payment was received." not in page and "was sent." not in page
+    assert '<option value="invoice"' not in page and '<option value="file"' in page
+    assert "File “Pat ledger.txt” was shared." in page
+    asked = world["pat"].get("/history/?kind=payment").get_data(as_text=True)
+    assert "A payment was received." not in asked  # the filter cannot reach it either
