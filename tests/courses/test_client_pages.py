@@ -10,6 +10,7 @@ from sqlalchemy import select
 from portal.core.extensions import db
 from portal.courses import service
 from portal.courses.models import Lesson
+from portal.modules.service import forget_module_cache, override_row
 
 
 def lesson_ids(course_id: int) -> list[int]:
@@ -97,3 +98,24 @@ def test_video_is_a_privacy_friendly_player_allowed_by_the_page_policy(
     )
     plain = client.get(f"/courses/{course.id}/lessons/{lesson_ids(course.id)[1]}")
     assert "frame-src" not in plain.headers["Content-Security-Policy"]
+
+
+def test_switched_off_module_answers_404(tenant: Any, client: Any, make_course: Any) -> None:
+    course = make_course(tenant)
+    assert client.get("/courses/").status_code == 200
+    override_row(tenant.id, "courses").enabled = False
+    db.session.commit()
+    forget_module_cache()
+    assert client.get("/courses/").status_code == 404
+    assert client.get(f"/courses/{course.id}").status_code == 404
+    assert 'href="/courses/"' not in client.get("/").get_data(as_text=True)
+
+
+def test_progress_bar_is_labelled_for_screen_readers(
+    tenant: Any, client: Any, make_course: Any
+) -> None:
+    course = make_course(tenant)
+    html = client.get("/courses/").get_data(as_text=True)
+    label = re.search(rf'<label for="course-progress-{course.id}">([^<]+)</label>', html)
+    assert label and label.group(1) == "0 of 2 lessons completed"
+    assert f'<progress id="course-progress-{course.id}" max="100" value="0">' in html
