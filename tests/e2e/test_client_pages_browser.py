@@ -78,12 +78,14 @@ AXE = Axe()
 
 
 @pytest.fixture
-def artifacts() -> Iterator[Path]:
-    """test-artifacts/client-pages/ (ignored by git), or under FOYER_TEST_ARTIFACTS."""
+def artifacts(capsys: pytest.CaptureFixture[str]) -> Iterator[Path]:
+    """test-artifacts/client-pages/ (ignored by git), or under FOYER_TEST_ARTIFACTS; the
+    folder is named in the terminal output."""
     folder = Path(os.environ.get("FOYER_TEST_ARTIFACTS") or ARTIFACTS) / "client-pages"
     folder.mkdir(parents=True, exist_ok=True)
     yield folder
-    print(f"\n375 px screenshots of every client page: {folder}")
+    with capsys.disabled():
+        print(f"\nscreenshots of the client pages: {folder}")
 
 
 @pytest.mark.parametrize("width_name", WIDTHS)
