@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from tests.community.pages import community_seed
 from tests.courses.pages import courses_seed
+from tests.profile.pages import profile_seed
 from tests.referrals.pages import referrals_seed
 
 
@@ -115,4 +116,17 @@ CLIENT_PAGES: list[ClientPage] = [
     ClientPage("course", "/courses/{course_id}"),
     ClientPage("course-lesson", "/courses/{course_id}/lessons/{lesson_id}"),
     ClientPage("course-next-lesson", "/courses/{course_id}/lessons/{next_lesson_id}"),
+    ClientPage("profile", "/profile", prepare=profile_seed),  # seeds the pages below
+    ClientPage("sign-in-code", "/sign-in/code", signed_in=False),
+    ClientPage("sign-in-link", "/sign-in/link/{sign_in_token}", signed_in=False),
+    ClientPage(
+        "sign-in-link-invalid", "/sign-in/link/not-a-real-token", signed_in=False, status=404
+    ),
+    ClientPage("email-confirm", "/profile/email/confirm/{email_change_token}", signed_in=False),
+    ClientPage(
+        "email-confirm-invalid",
+        "/profile/email/confirm/not-a-real-token",
+        signed_in=False,
+        status=404,
+    ),
 ]
