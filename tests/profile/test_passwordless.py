@@ -155,3 +155,33 @@ def test_email_only_firms_sign_in_without_passwords(active_client, tenant, visit
         data={"csrf_token": token, "email": CLIENT_EMAIL, "password": "maple kettle horizon 58"},
     )
     assert posted.status_code == 302 and visitor.get("/").status_code == 302
+
+
+def test_the_firm_chooses_how_clients_sign_in(firm, tenant, visitor) -> None:  # type: ignore[no-untyped-def]
+    page = firm.get("/admin/settings/portal").get_data(as_text=True)
+    assert "How clients sign in" in page and "Only a code or link sent by email" in page
+    saved = firm.submit(
+        "/admin/settings/portal",
+        {
+            "welcome_message": "",
+            "invite_expiry_days": "14",
+            "expired_invite_action": "resend",
+            "signup_mode": "invite_only",
+            "unverified_purge_days": "7",
+            "client_sign_in": "email",
+        },
+    )
+    assert saved.status_code == 302
+    assert visitor.get("/sign-in").headers["Location"] == "/sign-in/code"
+    refused = firm.submit(
+        "/admin/settings/portal",
+        {
+            "welcome_message": "",
+            "invite_expiry_days": "14",
+            "expired_invite_action": "resend",
+            "signup_mode": "invite_only",
+            "unverified_purge_days": "7",
+            "client_sign_in": "garbage",
+        },
+    )
+    assert refused.status_code == 422 and "Not a valid choice" in refused.get_data(as_text=True)
