@@ -7,8 +7,6 @@ shows when they switch to it, so a shared login never mixes what belongs to whom
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import ColumnElement, exists, or_, select
 
 from portal.clients.models import AccountContact, AccountTag, Contact
@@ -20,7 +18,6 @@ from portal.courses.models import (
     CourseStatus,
     CourseTag,
 )
-from tenants.scoping import owned
 from tenants.snapshot import TenantSnapshot
 
 
@@ -62,39 +59,45 @@ def visible_course(
     return db.session.scalar(query)
 
 
-def audience(tenant: TenantSnapshot, course: Course) -> list[Contact]:
-    """Everyone with portal access who may now take the course, for the "published" notice.
-    (Per-contact grants count whatever account; account and tag grants through the link.)"""
-    linked = select(AccountContact.contact_id).where(
-        AccountContact.tenant_id == tenant.id, AccountContact.login_enabled
+def audience(tenant: TenantSnapshot, course: Course) -> dict[int, int | None]:
+    """Everyone with portal access (activated) who may now take the course, for the
+    "published" notice: contact id → the account to open it in (None: any account will do,
+    as for a course open to all or granted to the person)."""
+    with_login = (
+        select(AccountContact.contact_id, AccountContact.account_id)
+        .join(
+            Contact,
+            (Contact.tenant_id == AccountContact.tenant_id)
+            & (Contact.id == AccountContact.contact_id),
+        )
+        .where(
+            AccountContact.tenant_id == tenant.id,
+            AccountContact.login_enabled,
+            Contact.activated_at.is_not(None),
+        )
     )
-    if not course.open_to_all:
-        by_account = select(CourseAccount.account_id).where(
-            CourseAccount.tenant_id == tenant.id, CourseAccount.course_id == course.id
-        )
-        by_tag = select(AccountTag.account_id).where(
-            AccountTag.tenant_id == tenant.id,
-            AccountTag.tag.in_(
-                select(CourseTag.tag).where(
-                    CourseTag.tenant_id == tenant.id, CourseTag.course_id == course.id
-                )
-            ),
-        )
-        linked = linked.where(
-            or_(AccountContact.account_id.in_(by_account), AccountContact.account_id.in_(by_tag))
-        )
-    criteria: list[Any] = [Contact.id.in_(linked)]
-    if not course.open_to_all:
-        in_person = select(CourseContact.contact_id).where(
-            CourseContact.tenant_id == tenant.id, CourseContact.course_id == course.id
-        )
-        has_login = select(AccountContact.contact_id).where(
-            AccountContact.tenant_id == tenant.id, AccountContact.login_enabled
-        )
-        criteria = [
-            or_(Contact.id.in_(linked), Contact.id.in_(in_person) & Contact.id.in_(has_login))
-        ]
-    query = owned(Contact, tenant, *criteria, Contact.activated_at.is_not(None)).order_by(
-        Contact.id
+    if course.open_to_all:
+        return {contact_id: None for contact_id, _ in db.session.execute(with_login)}
+    by_account = select(CourseAccount.account_id).where(
+        CourseAccount.tenant_id == tenant.id, CourseAccount.course_id == course.id
     )
-    return list(db.session.scalars(query))
+    by_tag = select(AccountTag.account_id).where(
+        AccountTag.tenant_id == tenant.id,
+        AccountTag.tag.in_(
+            select(CourseTag.tag).where(
+                CourseTag.tenant_id == tenant.id, CourseTag.course_id == course.id
+            )
+        ),
+    )
+    granted = with_login.where(
+        or_(AccountContact.account_id.in_(by_account), AccountContact.account_id.in_(by_tag))
+    ).order_by(AccountContact.account_id.desc())
+    people: dict[int, int | None] = {c: a for c, a in db.session.execute(granted)}
+    in_person = select(CourseContact.contact_id).where(
+        CourseContact.tenant_id == tenant.id, CourseContact.course_id == course.id
+    )
+    for contact_id, _ in db.session.execute(
+        with_login.where(AccountContact.contact_id.in_(in_person))
+    ):
+        people[contact_id] = None
+    return people

@@ -14,26 +14,31 @@ KIND = "course.published"
 
 def audience_ids(tenant: TenantSnapshot, course: Course) -> set[int]:
     """Contact ids who may take the course now (published or not)."""
-    return {contact.id for contact in audience(tenant, course)}
+    return set(audience(tenant, course))
 
 
 def course_published(
     tenant: TenantSnapshot, course: Course, already: set[int] | None = None
 ) -> int:
     """Notify everyone who may take the course except `already` (told before); returns how
-    many were notified. Call in the transaction that publishes or widens the course."""
-    told = audience_ids(tenant, course) - (already or set())
-    if not told:
-        return 0
-    notify(
-        tenant,
-        [Recipient(PrincipalKind.CLIENT.value, contact_id) for contact_id in sorted(told)],
-        Event(
-            kind=KIND,
-            title=f"New course: {course.title}",
-            body=course.summary,
-            path=f"/courses/{course.id}",
-            group_key=f"course:{course.id}",
-        ),
-    )
-    return len(told)
+    many were notified. A person who has the course through an account is sent to that
+    account (opening the notice switches to it). Call in the transaction that publishes or
+    widens the course."""
+    people = {c: a for c, a in audience(tenant, course).items() if c not in (already or set())}
+    by_account: dict[int | None, list[int]] = {}
+    for contact_id, account_id in sorted(people.items()):
+        by_account.setdefault(account_id, []).append(contact_id)
+    for account_id, contact_ids in by_account.items():
+        notify(
+            tenant,
+            [Recipient(PrincipalKind.CLIENT.value, contact_id) for contact_id in contact_ids],
+            Event(
+                kind=KIND,
+                title=f"New course: {course.title}",
+                body=course.summary,
+                path=f"/courses/{course.id}",
+                group_key=f"course:{course.id}",
+                account_id=account_id,
+            ),
+        )
+    return len(people)

@@ -141,3 +141,5 @@ def test_widening_a_published_course_tells_only_the_new_people(
     )
     rows = db.session.scalars(select(Notification).order_by(Notification.id)).all()
     assert [row.recipient_id for row in rows][1:] == [newcomer.id]
+    assert rows[1].account_id == second.id  # opening it switches to the granting account
+    assert rows[0].account_id == first.id
