@@ -128,3 +128,34 @@ def test_preferences_offer_the_community_kinds(
     html = carol.get("/notifications/preferences").get_data(as_text=True)
     assert "New posts in your community groups" in html
     assert "Comments on your community posts" in html
+
+
+def test_staff_change_a_groups_access_to_chosen_accounts(
+    firm: Any, make_account: Any, make_contact: Any, sign_in: Any, make_group: Any
+) -> None:
+    birch = make_account("Birch Household")
+    oak = make_account("Oak Holdings", "vip")
+    make_contact(birch, "carol@birch.example", "Carol Birch")
+    make_contact(oak, "olga@oak.example", "Olga Oak")
+    group = make_group("Everyone")
+    carol, olga = sign_in("carol@birch.example"), sign_in("olga@oak.example")
+    assert carol.get(f"/community/{group.id}/").status_code == 200
+    edit = f"/admin/community/{group.id}/edit"
+    page = firm.get(edit).get_data(as_text=True)
+    assert "Birch Household" in page and "Oak Holdings" in page and "vip" in page
+    refused = firm.submit(edit, {"name": "Everyone", "audience": "chosen"})
+    assert refused.status_code == 422
+    assert "Choose at least one account or tag" in refused.get_data(as_text=True)
+    saved = firm.submit(
+        edit, {"name": "Oak circle", "audience": "chosen", "accounts": str(oak.id), "tags": ""}
+    )
+    assert saved.status_code == 302
+    assert carol.get(f"/community/{group.id}/").status_code == 404
+    assert "Oak circle" in olga.get("/community/").get_data(as_text=True)
+    saved = firm.submit(edit, {"name": "Oak circle", "audience": "chosen", "tags": "VIP, "})
+    assert saved.status_code == 302
+    assert olga.get(f"/community/{group.id}/").status_code == 200
+    assert carol.get(f"/community/{group.id}/").status_code == 404
+    clash = firm.submit("/admin/community/new", {"name": "Oak circle", "audience": "all"})
+    assert clash.status_code == 422
+    assert "Another group already has this name." in clash.get_data(as_text=True)
