@@ -1,6 +1,6 @@
-"""The second-factor and passkey pages every kind of person shares: verify after the password
-(code, recovery code or passkey), sign in with a passkey instead of a password, set up an
-authenticator app, see recovery codes once, add, rename and remove passkeys.
+"""The second-factor pages every kind of person shares: verify after the password (code,
+recovery code or passkey), the emailed unlock link, set up an authenticator app, see recovery
+codes once; and the URL rules of these and of the passkey pages (portal/auth/passkey_pages.py).
 
 Each area (admin/views/security.py for staff, admin/views/operator_security.py for operators,
 portal/web/security.py for clients) describes itself in an `Area` and calls `add_routes` on
@@ -9,23 +9,19 @@ its blueprint; the flows live here once.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, request, session, url_for
+from flask import Blueprint, flash, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from flask_wtf import FlaskForm
-from werkzeug.wrappers import Response
-from wtforms import HiddenField, PasswordField, StringField
+from wtforms import StringField
 from wtforms.validators import InputRequired, Length
 
-from portal.auth import passkeys
-from portal.auth.passwords import verify_password
+from portal.auth import passkey_pages, passkeys
+from portal.auth.factor_area import Area, enrol_again_if_required, me, tenant_id_of
 from portal.auth.principals import Principal
 from portal.auth.second_factor import (
     ENROL_KEY,
@@ -33,7 +29,6 @@ from portal.auth.second_factor import (
     confirm_enrolment,
     enrolment_details,
     factor_required,
-    has_second_factor,
     new_unlock,
     owner_of,
     passkeys_allowed,
@@ -53,29 +48,8 @@ from portal.auth.signin import complete_sign_in
 from portal.core.errors import UserError, form_status, show_on_form
 from portal.core.extensions import db
 from portal.core.http import no_referrer
-from portal.core.ratelimit import enforce
 from portal.mail.compose import queue_email
 from tenants.context import tenant_url
-from tenants.snapshot import TenantSnapshot
-
-Render = Callable[..., ResponseReturnValue]
-Guard = Callable[[Callable[..., Any]], Callable[..., Any]]
-PASSKEY_ATTEMPTS = "30/15 minutes"  # per IP: options and answers of passkey sign-in
-
-
-@dataclass(frozen=True)
-class Area:
-    """Who signs in where: the blueprint's name, the kind of person, how pages are drawn."""
-
-    name: str  # the blueprint's name: endpoints are f"{name}.verify", …
-    kind: str  # operator, staff or client
-    render: Render  # render(template, status, **context) -> response
-    guard: Guard  # signed-in person of this kind (staff_required, …)
-    sign_in_endpoint: str
-    landing_endpoint: str
-    tenant: Callable[[], TenantSnapshot | None]
-    issuer: Callable[[], str]  # the name authenticator apps and passkeys show
-    emailed_unlock: bool = True  # operators have no unlock email: they use a recovery code
 
 
 class CodeForm(FlaskForm):
@@ -89,46 +63,12 @@ class ConfirmForm(FlaskForm):
     """A POST with nothing but its CSRF token (start, remove, new recovery codes)."""
 
 
-class PasskeyAnswerForm(FlaskForm):
-    """The browser's answer to a passkey request, put here by passkeys.js."""
-
-    credential = HiddenField(validators=[Length(max=20_000)])
-
-
-class NewPasskeyForm(PasskeyAnswerForm):
-    name = StringField(_l("Name of this passkey"), validators=[InputRequired(), Length(max=80)])
-
-
-class RenamePasskeyForm(FlaskForm):
-    name = StringField(_l("Name of this passkey"), validators=[InputRequired(), Length(max=80)])
-
-
-class RemovePasskeyForm(FlaskForm):
-    password = PasswordField(
-        _l("Your current password"), validators=[InputRequired(), Length(max=1000)]
-    )
-
-
-def _me() -> Principal:
-    principal: Principal = current_user._get_current_object()
-    return principal
-
-
-def _tenant_id(area: Area) -> int | None:
-    tenant = area.tenant()
-    return tenant.id if tenant is not None else None
-
-
-def _json(body: str, status: int = 200) -> Response:
-    return current_app.response_class(body, status=status, mimetype="application/json")
-
-
 # --- signing in ------------------------------------------------------------------------------
 
 
 def verify(area: Area) -> ResponseReturnValue:
     """Second step of signing in: a TOTP code, a recovery code or a passkey completes it."""
-    found = pending(area.kind, _tenant_id(area))
+    found = pending(area.kind, tenant_id_of(area))
     if found is None:
         return redirect(url_for(area.sign_in_endpoint))
     principal, landing = found
@@ -165,70 +105,6 @@ def verify(area: Area) -> ResponseReturnValue:
     )
 
 
-def verify_passkey_options(area: Area) -> ResponseReturnValue:
-    found = pending(area.kind, _tenant_id(area))
-    if found is None:
-        return _json(json.dumps({"error": _("Sign in with your password again.")}), 409)
-    enforce(PASSKEY_ATTEMPTS, "passkey-ip", request.remote_addr or "-")
-    principal, _landing = found
-    if not passkeys_allowed(owner_of(principal)):
-        abort(404)
-    return _json(passkeys.verify_options(principal, passkeys.site_of_request(area.issuer())))
-
-
-def verify_passkey(area: Area) -> ResponseReturnValue:
-    found = pending(area.kind, _tenant_id(area))
-    form = PasskeyAnswerForm()
-    if found is None or not form.validate_on_submit():
-        return redirect(url_for(area.sign_in_endpoint))
-    principal, landing = found
-    if not passkeys_allowed(owner_of(principal)):
-        abort(404)
-    enforce(PASSKEY_ATTEMPTS, "passkey-ip", request.remote_addr or "-")
-    site = passkeys.site_of_request(area.issuer())
-    try:
-        passkeys.verify_second_step(principal, site, form.credential.data or "")
-    except UserError as exc:
-        db.session.commit()
-        flash(exc.message, "error")
-        return redirect(url_for(f"{area.name}.verify"))
-    return complete_sign_in(principal, landing, verified=True)
-
-
-def passkey_sign_in_options(area: Area) -> ResponseReturnValue:
-    """Options for signing in with a passkey instead of a password (public, rate limited)."""
-    if not _passkey_sign_in_offered(area):
-        abort(404)
-    enforce(PASSKEY_ATTEMPTS, "passkey-ip", request.remote_addr or "-")
-    return _json(passkeys.sign_in_options(passkeys.site_of_request(area.issuer())))
-
-
-def passkey_sign_in(area: Area) -> ResponseReturnValue:
-    """The browser's answer: sign the passkey's owner in (user verification stands in for the
-    password, so no second step follows)."""
-    if not _passkey_sign_in_offered(area):
-        abort(404)
-    form = PasskeyAnswerForm()
-    if not form.validate_on_submit():
-        flash(_("The sign-in form expired. Please try again."), "error")
-        return redirect(url_for(area.sign_in_endpoint))
-    enforce(PASSKEY_ATTEMPTS, "passkey-ip", request.remote_addr or "-")
-    site = passkeys.site_of_request(area.issuer())
-    try:
-        principal = passkeys.sign_in(site, form.credential.data or "", area.kind, _tenant_id(area))
-    except UserError as exc:
-        db.session.commit()
-        flash(exc.message, "error")
-        return redirect(url_for(area.sign_in_endpoint))
-    landing = request.args.get("next") or url_for(area.landing_endpoint)
-    return complete_sign_in(principal, landing, verified=True)
-
-
-def _passkey_sign_in_offered(area: Area) -> bool:
-    tenant = area.tenant()
-    return area.kind != "client" or (tenant is not None and tenant.allow_client_passkeys)
-
-
 def _send_unlock(area: Area, principal: Principal) -> None:
     """Email the single-use unlock link (firm people; operators use a recovery code)."""
     tenant = area.tenant()
@@ -244,7 +120,7 @@ def unlock(area: Area, token: str) -> ResponseReturnValue:
     """The emailed link: signs the person in once and asks them to set up their app again.
     GET shows a button (mail scanners must not use the link up); POST redeems."""
     form = ConfirmForm()
-    tenant_id = _tenant_id(area)
+    tenant_id = tenant_id_of(area)
     if request.method == "POST" and form.validate_on_submit():
         principal = redeem_unlock(tenant_id, area.kind, token)
         if principal is not None:
@@ -264,7 +140,7 @@ def unlock(area: Area, token: str) -> ResponseReturnValue:
 
 def manage(area: Area) -> ResponseReturnValue:
     """The person's own factors: authenticator app, recovery codes left, passkeys."""
-    principal = _me()
+    principal = me()
     owner = owner_of(principal)
     totp = totp_factor(owner)
     return area.render(
@@ -284,7 +160,7 @@ def manage(area: Area) -> ResponseReturnValue:
 def enrol(area: Area) -> ResponseReturnValue:
     """GET: a new secret as a QR code and text; POST: confirm with a first code, then show the
     ten recovery codes once."""
-    principal = _me()
+    principal = me()
     owner = owner_of(principal)
     form = CodeForm()
     factor = totp_factor(owner)
@@ -311,7 +187,7 @@ def enrol(area: Area) -> ResponseReturnValue:
 
 
 def new_codes(area: Area) -> ResponseReturnValue:
-    owner = owner_of(_me())
+    owner = owner_of(me())
     form = ConfirmForm()
     if not form.validate_on_submit() or totp_factor(owner) is None:
         return redirect(url_for(f"{area.name}.index"))
@@ -322,98 +198,16 @@ def new_codes(area: Area) -> ResponseReturnValue:
 
 def remove(area: Area) -> ResponseReturnValue:
     """Remove the authenticator app after a confirmation page."""
-    principal = _me()
+    principal = me()
     owner = owner_of(principal)
     form = ConfirmForm()
     if request.method == "POST" and form.validate_on_submit():
         remove_totp(owner)
-        _enrol_again_if_required(area, principal)
+        enrol_again_if_required(area, principal)
         db.session.commit()
         flash(_("Authenticator app removed."))
         return redirect(url_for(f"{area.name}.index"))
     return area.render("remove.html", 200, bp=area.name, form=form)
-
-
-def _enrol_again_if_required(area: Area, principal: Principal) -> None:
-    if factor_required(principal, area.tenant()) and not has_second_factor(owner_of(principal)):
-        session[ENROL_KEY] = True
-
-
-def _allowed_or_404(principal: Principal) -> None:
-    if not passkeys_allowed(owner_of(principal)):
-        abort(404)
-
-
-def passkey_new(area: Area) -> ResponseReturnValue:
-    """Name a new passkey; passkeys.js asks the browser to create it and posts its answer."""
-    principal = _me()
-    _allowed_or_404(principal)
-    form = NewPasskeyForm()
-    if form.validate_on_submit():
-        site = passkeys.site_of_request(area.issuer())
-        try:
-            passkey = passkeys.register(
-                principal, site, form.credential.data or "", form.name.data or ""
-            )
-        except UserError as exc:
-            db.session.commit()  # the challenge stays used up
-            show_on_form(form, exc, default_field="credential")
-        else:
-            db.session.commit()
-            if has_second_factor(owner_of(principal)):
-                session.pop(ENROL_KEY, None)
-            flash(_("Passkey “%(name)s” added.", name=passkey.name))
-            return redirect(url_for(f"{area.name}.index"))
-    return area.render("passkey_new.html", form_status(form), bp=area.name, form=form)
-
-
-def passkey_options(area: Area) -> ResponseReturnValue:
-    principal = _me()
-    _allowed_or_404(principal)
-    enforce(PASSKEY_ATTEMPTS, "passkey-register", principal.kind, principal.id)
-    return _json(passkeys.registration_options(principal, passkeys.site_of_request(area.issuer())))
-
-
-def passkey_rename(area: Area, passkey_id: int) -> ResponseReturnValue:
-    principal = _me()
-    _allowed_or_404(principal)
-    passkey = passkeys.get_passkey(owner_of(principal), passkey_id) or abort(404)
-    form = RenamePasskeyForm(obj=passkey if request.method == "GET" else None)
-    if form.validate_on_submit():
-        try:
-            passkeys.rename(passkey, form.name.data or "")
-        except UserError as exc:
-            db.session.rollback()
-            show_on_form(form, exc, default_field="name")
-        else:
-            db.session.commit()
-            flash(_("Passkey renamed to “%(name)s”.", name=passkey.name))
-            return redirect(url_for(f"{area.name}.index"))
-    return area.render(
-        "passkey_rename.html", form_status(form), bp=area.name, form=form, passkey=passkey
-    )
-
-
-def passkey_remove(area: Area, passkey_id: int) -> ResponseReturnValue:
-    """Remove a passkey: the current password is asked, so a session left open cannot."""
-    principal = _me()
-    passkey = passkeys.get_passkey(owner_of(principal), passkey_id) or abort(404)
-    form = RemovePasskeyForm()
-    if form.validate_on_submit():
-        enforce("10/15 minutes", "passkey-remove", principal.kind, principal.id)
-        password_hash = getattr(principal, "password_hash", None)
-        if not verify_password(password_hash, form.password.data or ""):
-            show_on_form(form, UserError(_("That password is not right."), field="password"))
-        else:
-            name = passkey.name
-            passkeys.remove(passkey)
-            _enrol_again_if_required(area, principal)
-            db.session.commit()
-            flash(_("Passkey “%(name)s” removed.", name=name))
-            return redirect(url_for(f"{area.name}.index"))
-    return area.render(
-        "passkey_remove.html", form_status(form), bp=area.name, form=form, passkey=passkey
-    )
 
 
 # --- wiring ----------------------------------------------------------------------------------
@@ -442,17 +236,24 @@ def add_routes(bp: Blueprint, area: Area) -> None:
     rule(
         "/sign-in/verify/passkey/options",
         "verify_passkey_options",
-        lambda: verify_passkey_options(area),
+        lambda: passkey_pages.verify_passkey_options(area),
         ["POST"],
     )
-    rule("/sign-in/verify/passkey", "verify_passkey", lambda: verify_passkey(area), ["POST"])
+    rule(
+        "/sign-in/verify/passkey",
+        "verify_passkey",
+        lambda: passkey_pages.verify_passkey(area),
+        ["POST"],
+    )
     rule(
         "/sign-in/passkey/options",
         "passkey_sign_in_options",
-        lambda: passkey_sign_in_options(area),
+        lambda: passkey_pages.passkey_sign_in_options(area),
         ["POST"],
     )
-    rule("/sign-in/passkey", "passkey_sign_in", lambda: passkey_sign_in(area), ["POST"])
+    rule(
+        "/sign-in/passkey", "passkey_sign_in", lambda: passkey_pages.passkey_sign_in(area), ["POST"]
+    )
     if area.emailed_unlock:
         rule(
             "/sign-in/unlock/<token>",
@@ -465,23 +266,26 @@ def add_routes(bp: Blueprint, area: Area) -> None:
     rule("/security/recovery-codes", "recovery_codes", guarded(lambda: new_codes(area)), ["POST"])
     rule("/security/authenticator/remove", "remove", guarded(lambda: remove(area)), ["GET", "POST"])
     rule(
-        "/security/passkeys/new", "passkey_new", guarded(lambda: passkey_new(area)), ["GET", "POST"]
+        "/security/passkeys/new",
+        "passkey_new",
+        guarded(lambda: passkey_pages.passkey_new(area)),
+        ["GET", "POST"],
     )
     rule(
         "/security/passkeys/options",
         "passkey_options",
-        guarded(lambda: passkey_options(area)),
+        guarded(lambda: passkey_pages.passkey_options(area)),
         ["POST"],
     )
     rule(
         "/security/passkeys/<int:passkey_id>/rename",
         "passkey_rename",
-        guarded(lambda passkey_id: passkey_rename(area, passkey_id)),
+        guarded(lambda passkey_id: passkey_pages.passkey_rename(area, passkey_id)),
         ["GET", "POST"],
     )
     rule(
         "/security/passkeys/<int:passkey_id>/remove",
         "passkey_remove",
-        guarded(lambda passkey_id: passkey_remove(area, passkey_id)),
+        guarded(lambda passkey_id: passkey_pages.passkey_remove(area, passkey_id)),
         ["GET", "POST"],
     )
