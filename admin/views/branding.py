@@ -12,12 +12,11 @@ from werkzeug.datastructures import FileStorage
 from admin.access import settings_permission_required
 from admin.forms import BrandingForm
 from portal.auth.forms import SignInForm
-from portal.branding import image_key, image_name
 from portal.branding.colors import readable_on, text_on
 from portal.branding.images import MAX_BYTES, CleanImage, clean_image
+from portal.branding.storing import set_image
 from portal.core.errors import UNPROCESSABLE, UserError, form_status, show_on_form
 from portal.core.extensions import db
-from portal.core.storage import storage
 from tenants.context import current_tenant, get_current_tenant
 from tenants.models import SignupMode, Tenant
 from tenants.resolution import tenant_row
@@ -95,21 +94,11 @@ def _save(tenant: Tenant, form: BrandingForm, cleaned: dict[str, CleanImage]) ->
     tenant.accent_color = (form.accent_color.data or "").lower()
     tenant.portal_name = " ".join((form.portal_name.data or "").split())
     tenant.support_email = (form.support_email.data or "").strip()
-    retired = []
-    for field_name, (kind, column) in IMAGES.items():
-        old = getattr(tenant, column)
+    for field_name, (kind, _column) in IMAGES.items():
         image = cleaned.get(field_name)
-        if image is not None:
-            name = image_name(kind, image.digest)
-            storage().put(image_key(tenant.id, name), image.data)
-            setattr(tenant, column, name)
-        elif getattr(form, f"remove_{field_name}").data:
-            setattr(tenant, column, "")
-        if old and old != getattr(tenant, column):
-            retired.append(old)
+        if image is not None or getattr(form, f"remove_{field_name}").data:
+            set_image(tenant, kind, image)  # the replaced file goes after the commit
     db.session.commit()
-    for name in retired:  # one current file per image: a bounded footprint per tenant
-        storage().delete(image_key(tenant.id, name))
 
 
 @bp.post("/preview")

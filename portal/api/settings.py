@@ -1,15 +1,20 @@
 """Portal settings: modules (enable, rename, icon, order; `portal.modules`) and branding
-(theme, colours, names). Logo and images are uploaded on the Branding page."""
+(theme, colours, names, logo; `portal.branding`). The sign-in image and favicon are set on
+the Branding page."""
 
 from __future__ import annotations
 
 from typing import Any
+
+from flask import request
 
 from portal.api import firm_schemas as schemas
 from portal.api.auth import parse_body
 from portal.api.errors import ApiError
 from portal.api.routing import operation, tenant
 from portal.branding import branding
+from portal.branding.images import MAX_BYTES, clean_image
+from portal.branding.storing import set_image
 from portal.core.emails import normalize_email
 from portal.core.errors import UserError
 from portal.core.extensions import db
@@ -142,5 +147,40 @@ def update_branding() -> Any:
             row.support_email = normalize_email(email) if email else ""
         except UserError as exc:
             raise UserError(exc.message, "support_email") from None
+    db.session.commit()
+    return branding_json()
+
+
+LOGO_FORM = {
+    "type": "object",
+    "required": ["file"],
+    "properties": {"file": {"type": "string", "format": "binary"}},
+}
+
+
+@operation(
+    "put",
+    "/branding/logo",
+    "Upload the logo (multipart/form-data: file; PNG, JPEG, GIF, WebP or ICO, 2 MB at most)",
+    schemas.Branding,
+    tag="settings",
+    multipart=LOGO_FORM,
+)
+def upload_logo() -> Any:
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise UserError("Send the image as the multipart field “file”.", "file")
+    try:
+        image = clean_image(upload.read(MAX_BYTES + 1), "logo")
+    except UserError as exc:
+        raise UserError(exc.message, "file") from None
+    set_image(tenant_row(tenant()), "logo", image)
+    db.session.commit()
+    return branding_json()
+
+
+@operation("delete", "/branding/logo", "Remove the logo", schemas.Branding, tag="settings")
+def remove_logo() -> Any:
+    set_image(tenant_row(tenant()), "logo", None)
     db.session.commit()
     return branding_json()

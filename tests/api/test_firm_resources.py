@@ -8,9 +8,12 @@ import io
 from typing import Any
 
 import pytest
+from PIL import Image
 
+from portal.branding import image_key
 from portal.clients.models import Contact
 from portal.core.extensions import db
+from portal.core.storage import storage
 from portal.signup.service import mark_verified
 from portal.webhooks import service as webhooks
 from tenants.models import Domain
@@ -134,6 +137,41 @@ def test_branding_read_and_update(api: Api, tenant: Any) -> None:
     assert "brand_color" in _fields(api.call("patch", "/branding", {"brand_color": "red"}))
     assert "theme" in _fields(api.call("patch", "/branding", {"theme": "nope"}))
     assert "support_email" in _fields(api.call("patch", "/branding", {"support_email": "x@"}))
+
+
+def _png(colour: str) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (40, 20), colour).save(out, "PNG")
+    return out.getvalue()
+
+
+def test_logo_upload_replace_and_remove(api: Api, tenant: Any) -> None:
+    headers = {"Authorization": f"Bearer {api.token}"}
+
+    def stored(url: str) -> bool:
+        name = url.split("?")[0].rsplit("/", 1)[-1]
+        return storage().get(image_key(tenant.id, name)) is not None
+
+    def upload(data: bytes, name: str) -> Any:
+        return api.client.put(
+            "/api/v1/branding/logo",
+            data={"file": (io.BytesIO(data), name)},
+            headers=headers,
+            content_type="multipart/form-data",
+        )
+
+    first = upload(_png("red"), "logo.png")
+    assert first.status_code == 200, first.get_data(as_text=True)
+    first_url = first.get_json()["logo_url"]
+    assert first_url and api.client.get(first_url).status_code == 200
+    second_url = upload(_png("blue"), "logo.png").get_json()["logo_url"]
+    assert second_url != first_url
+    assert api.client.get(second_url).status_code == 200
+    assert not stored(first_url) and stored(second_url)  # one current file per image
+    assert "file" in _fields(upload(b"not an image at all", "logo.png"))
+    removed = api.call("delete", "/branding/logo")
+    assert removed.get_json()["logo_url"] == ""
+    assert not stored(second_url)
 
 
 def test_threads_per_account_and_their_messages(api: Api) -> None:
