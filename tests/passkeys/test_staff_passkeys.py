@@ -15,6 +15,7 @@ from portal.audit.models import AuditEvent
 from portal.auth.factor_models import Passkey, PasskeyChallenge
 from portal.core.database import utcnow
 from portal.core.extensions import db
+from tenants.models import Domain, DomainStatus
 from tests.fixtures.people import sign_in_staff, tenant_host
 from tests.fixtures.tenants import OPERATOR_PASSWORD, PLATFORM_DOMAIN, STAFF_PASSWORD
 from tests.passkeys.authenticator import SoftAuthenticator
@@ -264,3 +265,25 @@ def test_a_challenge_belongs_to_the_session_that_asked(firm, key, client_for, te
     response = thief.submit("/admin/sign-in", {"credential": answer}, "/admin/sign-in/passkey")
     assert response.headers["Location"].endswith("/admin/sign-in")
     assert thief.get("/admin/").status_code == 302
+
+
+def test_a_custom_domain_is_its_own_relying_party(tenant, staff, client_for):
+    custom = "portal.acme-cpa.example"
+    db.session.add(Domain(tenant_id=tenant.id, host=custom, status=DomainStatus.VERIFIED))
+    db.session.commit()
+    _forget()
+    browser = client_for(custom)
+    sign_in_staff(browser, staff.email)
+    key = SoftAuthenticator(origin=f"https://{custom}")
+    assert add_passkey(browser, key).status_code == 302
+    assert db.session.scalar(select(Passkey.rp_id)) == custom
+    fresh = client_for(custom)
+    assert passkey_sign_in(fresh, key).headers["Location"].endswith("/admin/")
+    # The same passkey is worthless on the firm's platform subdomain.
+    elsewhere = client_for(tenant_host(tenant))
+    key.origin = f"https://{tenant_host(tenant)}"
+    got = options(elsewhere, "/admin/sign-in", "/admin/sign-in/passkey/options")
+    answer = key.get(got, credential=key.credentials[0], rp_id=tenant_host(tenant))
+    refused = elsewhere.submit("/admin/sign-in", {"credential": answer}, "/admin/sign-in/passkey")
+    assert refused.headers["Location"].endswith("/admin/sign-in")
+    assert elsewhere.get("/admin/").status_code == 302
