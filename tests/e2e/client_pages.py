@@ -99,6 +99,7 @@ CLIENT_PAGES: list[ClientPage] = [
     ClientPage("security-authenticator", "/security/authenticator"),
     ClientPage("teammates", "/teammates/"),
     ClientPage("payment-methods", "/payments/methods"),
+    ClientPage("payment-pay", "/payments/invoice/{invoice_id}"),
     ClientPage("payment-done", "/payments/done"),
     ClientPage("payment-cancelled", "/payments/cancelled"),
     ClientPage("links", "/links/"),
