@@ -86,8 +86,8 @@ def visitor_hash(day: date, ip: str, user_agent: str) -> str:
 def record_click(
     tenant: TenantSnapshot, code: ReferralCode, settings: ReferralSettings, *, ip: str, agent: str
 ) -> bool:
-    """Count one visit (once per visitor per day) if the referrer may refer; commits itself
-    so that a duplicate, refused by the unique key, costs one savepoint, not the request."""
+    """Count one visit (once per visitor per day) if the referrer may refer; a repeat, refused
+    by the unique key, is rolled back to its savepoint. The caller commits."""
     if not is_eligible(settings, code.account_id, code.contact_id):
         return False
     today = date.today()
@@ -99,7 +99,6 @@ def record_click(
             db.session.add(click)
     except IntegrityError:
         pass  # already counted today
-    db.session.commit()
     return True
 
 

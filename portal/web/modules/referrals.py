@@ -115,7 +115,9 @@ def follow(code: str) -> Response:
     if row is None:
         return response
     agent = request.headers.get("User-Agent", "")
-    if not record_click(tenant, row, settings, ip=request.remote_addr or "-", agent=agent):
+    counted = record_click(tenant, row, settings, ip=request.remote_addr or "-", agent=agent)
+    db.session.commit()
+    if not counted:
         return response
     if not has_valid_touch(tenant, request.cookies.get(COOKIE), settings.cookie_days):
         response.set_cookie(
