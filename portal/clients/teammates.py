@@ -6,6 +6,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime, timedelta
 
+from flask_babel import gettext
 from sqlalchemy import (
     ForeignKeyConstraint,
     Index,
@@ -80,16 +81,23 @@ def request_teammate(
 ) -> TeammateRequest:
     """Ask for (or, without approval, send) a teammate's invitation; the caller commits."""
     if not tenant.clients_invite_teammates:
-        raise UserError("Your firm does not let clients invite teammates.")
+        raise UserError(gettext("Your firm does not let clients invite teammates."))
     address = normalize_email(email)
     if address == requester.email:
-        raise UserError("That is your own address.", field="email")
+        raise UserError(gettext("That is your own address."), field="email")
     name = directory.clean_text(name, label="name", max_length=200)
     if len(message) > 2000:
-        raise UserError("The message is too long (2,000 characters at most).", field="message")
+        raise UserError(
+            gettext("The message is too long (2,000 characters at most)."), field="message"
+        )
     known = directory.find_contact_by_email(tenant.id, address)
     if known is not None and directory.login_enabled(tenant.id, account.id, known.id):
-        raise UserError(f"{address} already has access to {account.name}.", field="email")
+        raise UserError(
+            gettext(
+                "%(email)s already has access to %(account)s.", email=address, account=account.name
+            ),
+            field="email",
+        )
     waiting = db.session.scalar(
         owned(
             TeammateRequest,
@@ -100,7 +108,10 @@ def request_teammate(
         ).limit(1)
     )
     if waiting is not None:
-        raise UserError(f"{address} is already waiting for the firm's approval.", field="email")
+        raise UserError(
+            gettext("%(email)s is already waiting for the firm's approval.", email=address),
+            field="email",
+        )
     sent_today = db.session.scalar(
         select(func.count(TeammateRequest.id)).where(
             TeammateRequest.tenant_id == tenant.id,
@@ -109,7 +120,12 @@ def request_teammate(
         )
     )
     if (sent_today or 0) >= DAILY_LIMIT:
-        raise UserError(f"At most {DAILY_LIMIT} teammate invitations a day. Try again tomorrow.")
+        raise UserError(
+            gettext(
+                "At most %(limit)d teammate invitations a day. Try again tomorrow.",
+                limit=DAILY_LIMIT,
+            )
+        )
     row = TeammateRequest(
         tenant_id=tenant.id,
         account_id=account.id,
