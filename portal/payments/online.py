@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -108,7 +109,9 @@ def start_checkout(
     """The provider's page for paying what the invoice still owes (computed here, never posted)."""
     amount = invoice.outstanding_minor
     if amount <= 0:
-        raise UserError(f"Invoice {invoice.number} has nothing left to pay.")
+        raise UserError(
+            gettext("Invoice %(number)s has nothing left to pay.", number=invoice.number)
+        )
     return provider_of(tenant).checkout(invoice, amount, success_url, cancel_url, email)
 
 
@@ -123,7 +126,9 @@ def start_saving_card(
     """The provider's page for saving a card on the account's customer."""
     existing = saved_methods(tenant, account.id)
     if len(existing) >= MAX_SAVED_METHODS:
-        raise UserError(f"At most {MAX_SAVED_METHODS} cards can be saved; remove one first.")
+        raise UserError(
+            gettext("At most %(max)d cards can be saved; remove one first.", max=MAX_SAVED_METHODS)
+        )
     customer = existing[0].customer_id if existing else ""
     return provider_of(tenant).setup_saved_method(
         account.id, customer, email, success_url, cancel_url
