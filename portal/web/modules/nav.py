@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import g, request, url_for
+from flask_babel import gettext
 from flask_login import current_user
 
 from portal.messaging.threads import unread_for_client
@@ -27,7 +28,9 @@ class NavItem:
 def nav_items(tenant_id: int) -> list[NavItem]:
     """The client's navigation: Home, then enabled modules; the link module adds its entries."""
     current = request.blueprint if request else None
-    items = [NavItem("home", "Home", "home", url_for("home.index"), current=current == "home")]
+    items = [
+        NavItem("home", gettext("Home"), "home", url_for("home.index"), current=current == "home")
+    ]
     for module in tenant_modules(tenant_id):
         if not module.enabled:
             continue
