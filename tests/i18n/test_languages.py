@@ -62,6 +62,7 @@ def test_the_browser_language_picks_among_the_offered_ones(
     german = _home(client, "de-DE,de;q=0.9,en;q=0.5")
     assert 'lang="de"' in german and 'dir="ltr"' in german
     assert "Wartet auf Sie" in german and "Waiting for you" not in german
+    assert "Startseite" in german and "Nachrichten" in german  # the menu too
 
     french = _home(client, "fr-CA,fr;q=0.8")
     assert 'lang="fr"' in french and "En attente de votre part" in french
