@@ -12,3 +12,9 @@ app = Flask(__name__)
 @app.get("/robots.txt")
 def robots():  # type: ignore[no-untyped-def]
     return ROBOTS, 200, {"Content-Type": "text/plain; charset=utf-8"}
+
+
+@app.get("/hello")
+def hello():  # type: ignore[no-untyped-def]
+    """The page benchmark's floor: the least a Flask view can do."""
+    return "Hello, World!"

@@ -21,7 +21,7 @@ local hosts = {%(hosts)s}
 local i = 0
 request = function()
   i = i %% #hosts + 1
-  return wrk.format("GET", "%(path)s", {["Host"] = hosts[i]})
+  return wrk.format("GET", "%(path)s", {["Host"] = hosts[i]%(headers)s})
 end
 done = function(summary, latency, requests)
   local e = summary.errors
@@ -58,18 +58,27 @@ def run_load(
     connections: int,
     workdir: Path,
     use_wrk: bool,
+    headers: dict[str, str] | None = None,
 ) -> LoadResult:
+    """`headers` (e.g. a session Cookie) go into every request besides Host."""
     if use_wrk:
-        return _run_wrk(port, path, hosts, seconds, connections, workdir)
-    return _run_python(port, path, hosts, seconds, connections)
+        return _run_wrk(port, path, hosts, seconds, connections, workdir, headers or {})
+    return _run_python(port, path, hosts, seconds, connections, headers or {})
 
 
 def _run_wrk(
-    port: int, path: str, hosts: list[str], seconds: float, connections: int, workdir: Path
+    port: int,
+    path: str,
+    hosts: list[str],
+    seconds: float,
+    connections: int,
+    workdir: Path,
+    headers: dict[str, str],
 ) -> LoadResult:
     script = workdir / "rotate_hosts.lua"
     quoted = ", ".join(f'"{host}"' for host in hosts)
-    script.write_text(_LUA % {"hosts": quoted, "path": path})
+    extra = "".join(f', ["{name}"] = "{value}"' for name, value in headers.items())
+    script.write_text(_LUA % {"hosts": quoted, "path": path, "headers": extra})
     args = ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "-s", str(script)]
     output = subprocess.run(
         [*args, f"http://127.0.0.1:{port}{path}"],
@@ -86,7 +95,12 @@ def _run_wrk(
 
 
 def _run_python(
-    port: int, path: str, hosts: list[str], seconds: float, connections: int
+    port: int,
+    path: str,
+    hosts: list[str],
+    seconds: float,
+    connections: int,
+    headers: dict[str, str],
 ) -> LoadResult:
     """One process per connection (no GIL sharing), keep-alive when the server allows it."""
     context = multiprocessing.get_context("fork")
@@ -94,7 +108,8 @@ def _run_python(
     share = [hosts[index::connections] or hosts for index in range(connections)]
     start = time.monotonic()
     processes = [
-        context.Process(target=_client, args=(port, path, part, seconds, results)) for part in share
+        context.Process(target=_client, args=(port, path, part, seconds, headers, results))
+        for part in share
     ]
     for process in processes:
         process.start()
@@ -102,19 +117,24 @@ def _run_python(
     for process in processes:
         process.join()
     elapsed = time.monotonic() - start
+    latencies = sorted(latency for t in totals for latency in t[4])
     return LoadResult(
         requests=sum(t[0] for t in totals),
         seconds=min(elapsed, max(t[3] for t in totals)),
         socket_errors=sum(t[1] for t in totals),
         bad_status=sum(t[2] for t in totals),
-        p99_ms=0.0,
+        p99_ms=latencies[int(len(latencies) * 0.99)] * 1e3 if latencies else 0.0,
     )
 
 
-def _client(port: int, path: str, hosts: list[str], seconds: float, results) -> None:  # type: ignore[no-untyped-def]
+def _client(  # type: ignore[no-untyped-def]
+    port: int, path: str, hosts: list[str], seconds: float, headers: dict[str, str], results
+) -> None:
     requests = errors = bad = 0
+    latencies: list[float] = []
+    extra = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
     payloads = [
-        f"GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: keep-alive\r\n\r\n".encode()
+        f"GET {path} HTTP/1.1\r\nHost: {host}\r\n{extra}Connection: keep-alive\r\n\r\n".encode()
         for host in hosts
     ]
     sock: socket.socket | None = None
@@ -125,8 +145,10 @@ def _client(port: int, path: str, hosts: list[str], seconds: float, results) -> 
         try:
             if sock is None:
                 sock = socket.create_connection(("127.0.0.1", port))
+            sent = time.monotonic()
             sock.sendall(payloads[index % len(payloads)])
             status, keep_alive = _read_response(sock)
+            latencies.append(time.monotonic() - sent)
         except OSError:
             errors += 1
             sock = _close(sock)
@@ -137,7 +159,7 @@ def _client(port: int, path: str, hosts: list[str], seconds: float, results) -> 
         if not keep_alive:
             sock = _close(sock)
     _close(sock)
-    results.put((requests, errors, bad, time.monotonic() - start))
+    results.put((requests, errors, bad, time.monotonic() - start, latencies))
 
 
 def _read_response(sock: socket.socket) -> tuple[int, bool]:
