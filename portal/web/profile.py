@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, url_for
+from flask import Blueprint, abort, flash, g, redirect, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -99,7 +99,10 @@ def _page(status: int = 200, **forms: Any) -> tuple[str, int]:
         "portal/profile/index.html",
         contact=contact,
         pending=pending_change(current_tenant.id, contact.id),
-        sessions=devices(contact.holder, contact.session_nonce, contact.session_key),
+        # A staff member previewing as the client does not see where the client signs in.
+        sessions=[]
+        if g.get("preview")
+        else devices(contact.holder, contact.session_nonce, contact.session_key),
         rules=RULES,
         **context,
     ), status

@@ -7,7 +7,7 @@ import re
 
 from sqlalchemy import select
 
-from portal.clients.models import Contact
+from portal.clients.models import AccountContact, Contact
 from portal.core.extensions import db
 from tests.fixtures.people import CLIENT_PASSWORD, tenant_host
 from tests.fixtures.smtp import text_of
@@ -129,3 +129,20 @@ def test_a_garbage_confirmation_link_is_refused(active_client, client_for, tenan
     response = client_for(tenant_host(tenant)).get("/profile/email/confirm/garbage")
     assert response.status_code == 404
     assert "This link cannot be used" in response.get_data(as_text=True)
+
+
+def test_a_staff_preview_does_not_show_the_clients_devices(firm, active_client) -> None:  # type: ignore[no-untyped-def]
+    active_client()
+    contact = _contact()
+    account_id = db.session.scalar(
+        select(AccountContact.account_id).where(AccountContact.contact_id == contact.id)
+    )
+    started = firm.submit(
+        f"/admin/clients/{account_id}",
+        {},
+        f"/admin/preview/accounts/{account_id}/contacts/{contact.id}",
+    )
+    assert started.status_code == 302
+    page = firm.get("/profile").get_data(as_text=True)
+    assert "Previewing as" in page and "Hidden in a preview." in page
+    assert 'class="device"' not in page
