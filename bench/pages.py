@@ -25,6 +25,7 @@ import os
 import re
 import statistics
 import sys
+import time
 import urllib.parse
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -230,11 +231,16 @@ def _sign_in(port: int, host: str, path: str, email: str) -> str:
 
 def _check(target: Target, cookies: dict[str, str], workdir: Path) -> None:
     """One request: a page that does not answer 200 is reported and not measured."""
+    started = time.perf_counter()
     status, _, body = _request(
         target.side.port, "GET", target.path, target.host, cookies.get(target.who, "")
     )
+    elapsed = (time.perf_counter() - started) * 1000
     if status == 200:
-        print(f"  {target.name:<34} {target.path:<34} {len(body) / 1024:6.1f} KiB")
+        print(
+            f"  {target.name:<34} {target.path:<34} {len(body) / 1024:6.1f} KiB"
+            f" {elapsed:8.0f} ms (first load)"
+        )
         return
     target.failure = f"answered {status}"
     print(f"  {target.name:<34} {target.path:<34} ANSWERED {status}: left out")
