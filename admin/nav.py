@@ -82,15 +82,15 @@ FIRM_NAV: tuple[NavGroup, ...] = (
     NavGroup("Files", (NavItem("Files", "admin_files.index"),)),
     NavGroup("Documents", (NavItem("Documents", "admin_documents.index"),)),
     NavGroup(
-        "Courses",
-        (NavItem("Courses", "admin_courses.index", "clients", also=("admin_courses.",)),),
-    ),
-    NavGroup(
         "Community",
         (
             NavItem("Groups", "admin_community.index", "clients"),
             NavItem("Reports", "admin_community.reports", "clients"),
         ),
+    ),
+    NavGroup(
+        "Courses",
+        (NavItem("Courses", "admin_courses.index", "clients", also=("admin_courses.",)),),
     ),
     NavGroup(
         "Billing",
