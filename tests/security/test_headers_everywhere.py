@@ -41,7 +41,8 @@ REFERRER_POLICIES = {
     "strict-origin-when-cross-origin",
 }
 # Paths that end the crawler's session or are not pages (assets are still header-checked).
-SKIP = re.compile(r"/sign-out$")
+# Routes that end the crawling session (the rest of the crawl would be signed out).
+SKIP = re.compile(r"/sign-out$|/sign-out-everywhere$")
 ASSET = re.compile(r"\.(css|js|svg|png|ico|txt)$")
 
 
