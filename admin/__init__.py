@@ -8,7 +8,9 @@ Templates are plain names under `admin/templates/admin/` (never themed), statics
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask
+from pathlib import Path
+
+from flask import Blueprint, Flask, Response, send_from_directory
 
 from admin import audit_trail, cli, nav
 from admin.views import (
@@ -50,14 +52,19 @@ from admin.views import (
     webhooks,
 )
 from portal.files.uploads import raise_body_limit
+from tenants.resolution import any_host
 
-assets = Blueprint(
-    "admin",
-    __name__,
-    template_folder="templates",
-    static_folder="static",
-    static_url_path="/admin/static",
-)
+assets = Blueprint("admin", __name__, template_folder="templates")
+STATIC = Path(__file__).resolve().parent / "static"
+
+
+@assets.route("/admin/static/<path:filename>")
+@any_host
+def static(filename: str) -> Response:
+    """The workspace's CSS and scripts, on every host: the operator console on the platform
+    host uses them as much as the staff pages on firm hosts."""
+    return send_from_directory(STATIC, filename)
+
 
 BLUEPRINTS: tuple[Blueprint, ...] = (
     assets,

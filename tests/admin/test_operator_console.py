@@ -224,3 +224,16 @@ def test_operator_sign_in_is_rate_limited(platform, make_operator):
     blocked = sign_in(platform)  # even the right password, once the account is locked out
     assert blocked.status_code == 429
     assert 0 < int(blocked.headers["Retry-After"]) <= 15 * 60
+
+
+def test_console_stylesheets_and_scripts_load_on_the_platform_host(platform):
+    """The console's pages link the workspace's CSS and scripts; on the platform host they
+    answered 404, so the console had no styles at all."""
+    page = platform.get("/operator/sign-in").get_data(as_text=True)
+    assets = re.findall(r'(?:href|src)="(/admin/static/[^"]+)"', page)
+    assert any(a.endswith("pico.min.css") for a in assets), assets
+    for asset in assets:
+        response = platform.get(asset)
+        assert response.status_code == 200, asset
+        assert response.data
+    assert platform.get("/admin/static/../__init__.py").status_code == 404
