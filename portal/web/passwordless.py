@@ -17,11 +17,11 @@ from wtforms import EmailField, StringField
 from wtforms.validators import InputRequired, Length
 
 from portal.audit.service import Outcome, record
+from portal.auth.emailed_codes import CodeCheck
 from portal.auth.passwordless import (
     CHECKS_PER_ADDRESS,
     PER_ADDRESS,
     PER_IP,
-    CodeCheck,
     check_code,
     code_for_link,
     offered,

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
+from portal.auth.emailed_codes import CodeCheck
 from portal.auth.passwords import RULES, password_problem
 from portal.clients.directory import get_contact
 from portal.core.database import utcnow
@@ -19,7 +20,7 @@ from portal.core.extensions import db
 from portal.core.http import no_referrer
 from portal.core.ratelimit import enforce
 from portal.referrals.links import COOKIE as REFERRAL_COOKIE
-from portal.signup.codes import CodeCheck, check_code, code_for_link, issue_code, use_link
+from portal.signup.codes import check_code, code_for_link, issue_code, use_link
 from portal.signup.forms import CodeForm, SignupForm
 from portal.signup.service import mark_verified, register
 from tenants.context import current_tenant
