@@ -23,12 +23,11 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, user_logged_out
 
-from jobs.queue import enqueue
 from portal.auth.principals import PrincipalKind
-from portal.core.errors import UserError, form_status
+from portal.core.errors import form_status
 from portal.core.extensions import db
 from portal.core.pagination import page_number
-from portal.notifications import centre, push
+from portal.notifications import centre, device_pages, push
 from portal.notifications.forms import chosen_modes, field_name, preferences_form
 from portal.notifications.manifest import icon_svg, manifest
 from portal.notifications.preferences import preferences, save_preferences, shows_preview
@@ -138,43 +137,20 @@ def preferences_page() -> ResponseReturnValue:
 @bp.post("/notifications/devices")
 @client_required
 def add_device() -> ResponseReturnValue:
-    try:
-        device = push.subscribe(
-            current_tenant,
-            _me(),
-            request.get_json(silent=True),
-            origin=request.host_url.rstrip("/"),
-            user_agent=request.user_agent.string,
-        )
-    except UserError as error:
-        return jsonify(error=error.message), 422
-    session[DEVICE_KEY] = device.id  # signing out here forgets this device
-    db.session.commit()
-    return jsonify(ok=True, devices=push.device_count(current_tenant, _me()))
+    return device_pages.add_device(current_tenant, _me())
 
 
 @bp.post("/notifications/devices/test")
 @client_required
 def test_device() -> ResponseReturnValue:
-    """Send this device a test notification (a job), to check that push reaches it."""
-    device_id = session.get(DEVICE_KEY)
-    if not isinstance(device_id, int):
-        flash(_("Turn on notifications on this device first."), "warning")
-    else:
-        enqueue("send_test_push", current_tenant.id, device_id, "/notifications")
-        flash(_("A test notification is on its way to this device."), "success")
+    device_pages.send_test_push(current_tenant, "/notifications")
     return redirect(url_for("notifications.index"), 303)
 
 
 @bp.post("/notifications/devices/remove")
 @client_required
 def remove_device() -> ResponseReturnValue:
-    data = request.get_json(silent=True) or {}
-    endpoint = data.get("endpoint") if isinstance(data, dict) else None
-    if isinstance(endpoint, str):
-        push.unsubscribe(current_tenant, _me(), endpoint)
-        db.session.commit()
-    return jsonify(ok=True)
+    return device_pages.remove_device(current_tenant, _me())
 
 
 @bp.get("/manifest.webmanifest")
