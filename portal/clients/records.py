@@ -295,6 +295,19 @@ def delete_account(tenant_id: int, account: ClientAccount, typed_name: str) -> i
     blocker = deletion_blocker(tenant_id, account)
     if blocker:
         raise UserError(blocker, field="confirm_name")
+    return _delete(tenant_id, account)
+
+
+def delete_if_unused(tenant_id: int, account: ClientAccount) -> bool:
+    """Delete the account as `delete_account` does, but only when nothing is recorded against
+    it (for automatic clean-ups, which must never lose history); True if it went."""
+    if deletion_blocker(tenant_id, account):
+        return False
+    _delete(tenant_id, account)
+    return True
+
+
+def _delete(tenant_id: int, account: ClientAccount) -> int:
     contact_ids = _exclusive_contact_ids(tenant_id, account.id)
     db.session.execute(
         delete(AccountTag).where(

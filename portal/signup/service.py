@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from portal.auth.passwords import hash_password
 from portal.clients.directory import clean_text, find_contacts_by_email
@@ -14,17 +14,15 @@ from portal.clients.models import (
     AccountKind,
     ClientAccount,
     Contact,
-    Invitation,
-    PasswordReset,
 )
 from portal.clients.notify import notify_managers
+from portal.clients.records import delete_if_unused
 from portal.core.database import utcnow
 from portal.core.extensions import db
 from portal.mail.compose import queue_email
 from portal.referrals.attribution import attribute_signup
 from portal.signup.codes import issue_code
 from portal.signup.disposable import is_disposable
-from portal.signup.models import SignupCode
 from portal.webhooks.service import emit
 from tenants.context import tenant_url
 from tenants.models import Tenant
@@ -107,35 +105,29 @@ def unverified_signups(tenant_id: int) -> list[Contact]:
 
 
 def purge_unverified(tenant: TenantSnapshot) -> int:
-    """Delete registrations older than the tenant's limit that never verified their email."""
+    """Delete registrations older than the tenant's limit that never verified their email,
+    with the account each one made. One that has gathered anything since (a message from the
+    firm, a file, an invoice, a second contact) is left for staff: a clean-up loses no history."""
     cutoff = utcnow() - timedelta(days=tenant.unverified_purge_days)
     stale = [c for c in unverified_signups(tenant.id) if c.created_at < cutoff]
+    purged = 0
     for contact in stale:
-        account_ids = list(
+        accounts = list(
             db.session.scalars(
-                select(AccountContact.account_id).where(
-                    AccountContact.tenant_id == tenant.id, AccountContact.contact_id == contact.id
+                select(ClientAccount).where(
+                    ClientAccount.tenant_id == tenant.id,
+                    ClientAccount.id.in_(
+                        select(AccountContact.account_id).where(
+                            AccountContact.tenant_id == tenant.id,
+                            AccountContact.contact_id == contact.id,
+                        )
+                    ),
                 )
             )
         )
-        for model in (SignupCode, PasswordReset, Invitation, AccountContact):
-            db.session.execute(
-                delete(model).where(model.tenant_id == tenant.id, model.contact_id == contact.id)
-            )
-        for account_id in account_ids:
-            others = db.session.scalar(
-                select(AccountContact.contact_id).where(
-                    AccountContact.tenant_id == tenant.id, AccountContact.account_id == account_id
-                )
-            )
-            if others is None:
-                db.session.execute(
-                    delete(ClientAccount).where(
-                        ClientAccount.tenant_id == tenant.id, ClientAccount.id == account_id
-                    )
-                )
-        db.session.delete(contact)
-    return len(stale)
+        if len(accounts) == 1 and delete_if_unused(tenant.id, accounts[0]):
+            purged += 1
+    return purged
 
 
 def purge_unverified_everywhere() -> int:

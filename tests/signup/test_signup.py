@@ -234,3 +234,33 @@ def test_unverified_sign_ups_are_listed_and_purged(visitor, smtp, firm, open_ten
     assert purge_unverified_signups() == 1
     assert db.session.scalar(select(func.count(Contact.id))) == 0
     assert "sam@client.example" not in firm.get("/admin/clients/signups").get_data(as_text=True)
+
+
+def test_the_purge_keeps_a_sign_up_whose_account_has_history(visitor, smtp, open_tenant):
+    """An unverified sign-up the firm has already written to keeps its account and thread (the
+    purge used to fail on the thread's foreign key, every hour, for the whole firm); a clean
+    one beside it goes."""
+    from jobs.signups import purge_unverified_signups
+    from portal.clients.models import AccountContact
+    from portal.messaging.models import Thread
+
+    _register(visitor, email="kept@client.example")
+    _register(visitor, email="gone@client.example")
+    kept = db.session.scalar(select(Contact).where(Contact.email == "kept@client.example"))
+    account_id = db.session.scalar(
+        select(AccountContact.account_id).where(AccountContact.contact_id == kept.id)
+    )
+    db.session.add(
+        Thread(
+            tenant_id=open_tenant.id,
+            account_id=account_id,
+            subject="Welcome",
+            created_by_kind="staff",
+        )
+    )
+    db.session.execute(update(Contact).values(created_at=utcnow() - timedelta(days=8)))
+    db.session.commit()
+    assert purge_unverified_signups() == 1
+    db.session.expire_all()
+    assert db.session.scalars(select(Contact.email)).all() == ["kept@client.example"]
+    assert db.session.scalar(select(func.count(Thread.id))) == 1
