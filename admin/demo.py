@@ -10,13 +10,19 @@ from sqlalchemy import select
 from portal.auth.models import Operator, StaffMember, StaffRole
 from portal.auth.passwords import hash_password
 from portal.auth.staff import provision_tenant
+from portal.clients import directory
+from portal.clients.models import ClientAccount
+from portal.community.demo import seed_community
 from portal.core.errors import UserError
 from portal.core.extensions import db
-from portal.documents.demo import seed_document_requests
+from portal.courses.demo import seed_course
+from portal.documents.demo import DEMO_ACCOUNT, DEMO_CONTACT, seed_document_requests
 from portal.files.demo import seed_files
 from portal.messaging.demo import seed_conversations
 from portal.messaging.models import Side
 from portal.messaging.threads import Person
+from portal.payments.demo import seed_invoices
+from portal.referrals.demo import seed_referrals
 from tenants.models import Tenant
 from tenants.resolution import snapshot_of
 from tenants.scoping import owned
@@ -45,6 +51,7 @@ def seed_demo() -> dict[str, str]:
     staff = Person(Side.STAFF, owner.id, owner.display_name)
     seed_conversations(snapshot_of(tenant), staff)
     seed_files(snapshot_of(tenant), owner.id)
+    _seed_client_modules(tenant, owner.id)
     credentials = {
         "operator_email": operator.email,
         "operator_password": _fresh_password(operator),
@@ -53,6 +60,19 @@ def seed_demo() -> dict[str, str]:
     }
     db.session.commit()
     return credentials
+
+
+def _seed_client_modules(tenant: Tenant, staff_id: int) -> None:
+    """Courses, community, referrals and invoices, all around the demo client."""
+    snapshot = snapshot_of(tenant)
+    account = db.session.scalar(owned(ClientAccount, tenant.id, ClientAccount.name == DEMO_ACCOUNT))
+    client = directory.find_contact_by_email(tenant.id, DEMO_CONTACT)
+    if account is None or client is None:
+        return  # the firm deleted the demo client: nothing to show around it
+    seed_course(snapshot, client.id)
+    seed_community(snapshot, tenant.portal_name or tenant.name, staff_id, client, account.id)
+    seed_referrals(snapshot, client, account.id)
+    seed_invoices(snapshot, account.id, staff_id)
 
 
 def _fresh_password(principal: Operator | StaffMember) -> str:

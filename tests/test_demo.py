@@ -17,12 +17,23 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.auth.models import Operator, StaffMember
+from portal.auth.passwords import hash_password
+from portal.billing.models import Invoice, InvoiceStatus
+from portal.clients.models import AccountContact, Contact
+from portal.community.models import Comment, Group, Post, Reaction
 from portal.core.config import CONTRACT_NAMES
+from portal.core.database import utcnow
 from portal.core.extensions import db
+from portal.courses.models import Course, Lesson, LessonProgress
+from portal.documents.demo import DEMO_CONTACT
 from portal.mail.models import OutboxMessage
+from portal.payments.models import Payment
+from portal.referrals.models import Commission, ReferralClick, ReferralCode
 from tenants.models import Tenant
+from tests.fixtures.people import CLIENT_PASSWORD
 from tests.fixtures.services import ROOT
 from tests.fixtures.smtp import free_port
+from tests.fixtures.tenants import PLATFORM_DOMAIN
 
 CREDENTIALS = re.compile(r"sign in as (\S+) / (\S+)")
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -185,3 +196,53 @@ def test_demo_setup_is_idempotent_and_issues_fresh_passwords(app, platform):
     assert (
         platform.submit("/operator/sign-in", form | {"password": new_password}).status_code == 302
     )
+
+
+DEMO_ROWS = (Course, Lesson, LessonProgress, Group, Post, Comment, Reaction)
+DEMO_ROWS_MORE = (ReferralCode, ReferralClick, Commission, Invoice, Payment)
+
+
+def _counts() -> dict[str, int]:
+    return {
+        model.__name__: db.session.scalar(select(func.count()).select_from(model)) or 0
+        for model in DEMO_ROWS + DEMO_ROWS_MORE
+    }
+
+
+def test_demo_client_sees_a_course_a_post_a_referral_link_and_an_unpaid_invoice(app, client_for):
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["demo", "--no-serve"]).exit_code == 0
+    counts = _counts()
+    assert runner.invoke(args=["demo", "--no-serve"]).exit_code == 0
+    db.session.expire_all()
+    assert _counts() == counts  # a second run adds nothing
+    assert counts["Lesson"] == 4 and counts["Post"] == 3 and counts["Invoice"] == 2
+
+    jane = db.session.scalar(select(Contact).where(Contact.email == DEMO_CONTACT))
+    assert jane is not None
+    jane.password_hash = hash_password(CLIENT_PASSWORD)
+    jane.activated_at = utcnow()
+    for link in db.session.scalars(
+        select(AccountContact).where(AccountContact.contact_id == jane.id)
+    ):
+        link.login_enabled = True
+    db.session.commit()
+    waiting = db.session.scalar(select(Invoice).where(Invoice.status == InvoiceStatus.SENT))
+    assert waiting is not None and waiting.number
+
+    client = client_for(f"demo.{PLATFORM_DOMAIN}")
+    signed_in = client.submit("/sign-in", {"email": DEMO_CONTACT, "password": CLIENT_PASSWORD})
+    assert signed_in.status_code == 302, signed_in.get_data(as_text=True)[:500]
+    home = client.get("/", follow_redirects=True).get_data(as_text=True)
+    assert waiting.number in home  # Waiting for you lists the unpaid invoice
+    courses = client.get("/courses/", follow_redirects=True).get_data(as_text=True)
+    assert "Getting ready for tax season" in courses
+    community = client.get("/community/", follow_redirects=True).get_data(as_text=True)
+    assert "Small business owners" in community
+    group = db.session.scalar(select(Group))
+    assert group is not None
+    feed = client.get(f"/community/{group.id}", follow_redirects=True).get_data(as_text=True)
+    assert "Which app do you use for receipts?" in feed
+    referrals = client.get("/referrals/", follow_redirects=True).get_data(as_text=True)
+    code = db.session.scalar(select(ReferralCode.code))
+    assert code and code in referrals
