@@ -40,7 +40,7 @@ def test_staff_invites_client_who_accepts_and_sees_the_welcome(
     staff.goto(live_server.url("maple", "/admin/sign-in"))
     staff.get_by_label("Email").fill("kim@maple.example")
     staff.get_by_label("Password").fill(STAFF_PASSWORD)
-    staff.get_by_role("button", name="Sign in").click()
+    staff.get_by_role("button", name="Sign in", exact=True).click()
     staff.goto(live_server.url("maple", "/admin/clients/new"))
     staff.get_by_label("Account name").fill("Rivera Family")
     staff.get_by_label("Account type").select_option("household")

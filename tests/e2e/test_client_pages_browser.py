@@ -169,7 +169,7 @@ def _sign_in(page: Any, url: str) -> None:
     page.goto(url)
     page.get_by_label("Email").fill(DEMO_CONTACT)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     page.wait_for_url(lambda address: "/sign-in" not in address)
 
 
@@ -354,7 +354,7 @@ def test_a_form_error_is_read_with_its_field(
     context.add_init_script(script=AXE.axe_script)
     page = context.new_page()
     page.goto(live_server.url(FIRMS[0]["slug"], "/sign-in"))
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     email = page.get_by_label("Email")
     email.wait_for()
     assert email.get_attribute("aria-invalid") == "true"

@@ -52,7 +52,7 @@ def test_a_staff_reply_appears_in_the_open_thread(live_server, make_tenant, page
     page.goto(live_server.url("maple", "/sign-in"))
     page.get_by_label("Email").fill("luz@rivera.example")
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     page.wait_for_url(live_server.url("maple", "/"))
     page.goto(live_server.url("maple", "/messages/new"))
     page.get_by_label("Subject").fill("Quarterly VAT")

@@ -49,7 +49,7 @@ def test_staff_turns_on_push_on_this_device(live_server, make_tenant, browser):
         page.goto(f"{origin}/admin/sign-in")
         page.get_by_label("Email").fill("kim@acme.example")
         page.get_by_label("Password").fill(STAFF_PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
+        page.get_by_role("button", name="Sign in", exact=True).click()
         page.wait_for_url(f"{origin}/admin/**")
         page.goto(f"{origin}/admin/notifications/")
         assert page.evaluate("window.isSecureContext && 'PushManager' in window")

@@ -83,6 +83,12 @@ def _serious(page: Any) -> list[str]:
     ]
 
 
+# The last elements that stick out past the right edge: which part of a page is too wide.
+WIDEST = """() => [...document.querySelectorAll('body *')]
+    .filter(e => e.getBoundingClientRect().right > innerWidth).slice(-4)
+    .map(e => `${e.tagName}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`)"""
+
+
 @pytest.mark.slow
 def test_workspace_pages_fit_desktop_and_phone_and_pass_axe(
     live_server, browser, tenant, make_staff, tmp_path
@@ -103,7 +109,7 @@ def test_workspace_pages_fit_desktop_and_phone_and_pass_axe(
         page.goto(live_server.url(tenant.slug, "/admin/sign-in"))
         page.get_by_label("Email").fill("owner@acme.example")
         page.get_by_label("Password").fill(STAFF_PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
+        page.get_by_role("button", name="Sign in", exact=True).click()
         page.wait_for_url(live_server.url(tenant.slug, "/admin/"))
         for name, path in pages.items():
             response = page.goto(live_server.url(tenant.slug, path))
@@ -124,6 +130,9 @@ def test_workspace_pages_fit_desktop_and_phone_and_pass_axe(
                 page.goto(href)
                 overflow = page.evaluate("document.documentElement.scrollWidth - innerWidth")
                 if overflow > 0:
-                    problems.append(f"{href} at {width} px scrolls sideways by {overflow} px")
+                    problems.append(
+                        f"{href} at {width} px scrolls sideways by {overflow} px: "
+                        f"{page.evaluate(WIDEST)}"
+                    )
         context.close()
     assert not problems, "\n".join(problems)
