@@ -3,6 +3,7 @@ email grouping): members of a new post, authors of a comment, staff of a report.
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext
 from sqlalchemy import select
 
 from portal.auth.models import StaffMember
@@ -55,7 +56,11 @@ def new_post(tenant: TenantSnapshot, group: Group, post: Post) -> None:
         recipients,
         Event(
             kind=NEW_POST,
-            title=f"New post in {group.name} from {_author_name(tenant, post)}"[:200],
+            title=lazy_gettext(
+                "New post in %(group)s from %(author)s",
+                group=group.name,
+                author=_author_name(tenant, post),
+            ),
             body=post.body,
             path=post_path(group.id, post.id),
             group_key=group_key_of_group(group.id),
@@ -76,9 +81,11 @@ def new_comment(tenant: TenantSnapshot, group: Group, post: Post, comment: Comme
         [Recipient(PrincipalKind.CLIENT.value, post.author_id)],
         Event(
             kind=NEW_COMMENT,
-            title=f"New comment on your post in {group.name} from {_author_name(tenant, comment)}"[
-                :200
-            ],
+            title=lazy_gettext(
+                "New comment on your post in %(group)s from %(author)s",
+                group=group.name,
+                author=_author_name(tenant, comment),
+            ),
             body=comment.body,
             path=post_path(group.id, post.id) + f"#comment-{comment.id}",
             group_key=group_key_of_post(post.id),

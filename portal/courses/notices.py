@@ -3,6 +3,8 @@ as their preferences say) when it is published, and when a published course's ac
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext
+
 from portal.auth.principals import PrincipalKind
 from portal.courses.access import audience
 from portal.courses.models import Course
@@ -34,7 +36,7 @@ def course_published(
             [Recipient(PrincipalKind.CLIENT.value, contact_id) for contact_id in contact_ids],
             Event(
                 kind=KIND,
-                title=f"New course: {course.title}",
+                title=lazy_gettext("New course: %(title)s", title=course.title),
                 body=course.summary,
                 path=f"/courses/{course.id}",
                 group_key=f"course:{course.id}",

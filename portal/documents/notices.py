@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext
 from sqlalchemy import select, update
 
 from portal.auth.principals import PrincipalKind
@@ -107,7 +108,7 @@ def _in_app(
             recipients,
             Event(
                 kind="document.requested",
-                title=f"Document requested: {request.title}",
+                title=lazy_gettext("Document requested: %(title)s", title=request.title),
                 body=request.notes,
                 path=request_path(request.id),
                 group_key=f"document:{request.id}",
@@ -175,9 +176,9 @@ def reviewed(tenant: TenantSnapshot, request: DocumentRequest, accepted: bool) -
     if not recipients:
         return
     title = (
-        f"{request.title}: received, thank you"
+        lazy_gettext("%(title)s: received, thank you", title=request.title)
         if accepted
-        else f"{request.title}: please upload it again"
+        else lazy_gettext("%(title)s: please upload it again", title=request.title)
     )
     notify(
         tenant,

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from flask_babel import gettext
+from flask_babel import gettext, lazy_gettext
 from sqlalchemy import Select, and_, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -240,8 +240,16 @@ def set_status(tenant: TenantSnapshot, row: ClientRequest, status: str, staff: P
             client_recipients(tenant, row.account_id),
             Event(
                 kind="request.status",
-                title=f"Your request “{row.subject}” is now: {new.label}"[:200],
-                body=f"{staff.name or tenant.name} changed the status to {new.label}.",
+                title=lazy_gettext(
+                    "Your request “%(subject)s” is now: %(status)s",
+                    subject=row.subject,
+                    status=lazy_gettext(new.label),
+                ),
+                body=lazy_gettext(
+                    "%(name)s changed the status to %(status)s.",
+                    name=staff.name or tenant.name,
+                    status=lazy_gettext(new.label),
+                ),
                 path=f"/requests/{row.id}",
                 group_key=f"thread:{row.thread_id}",
                 account_id=row.account_id,

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from flask_babel import gettext
+from flask_babel import gettext, lazy_gettext
 from sqlalchemy import Select, and_, case, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -200,7 +200,9 @@ def _notify_new_message(tenant: TenantSnapshot, thread: Thread, author: Person, 
         [r for r in recipients if r != author.recipient],
         Event(
             kind="message.new",
-            title=f"New message from {sender}: {thread.subject}"[:200],
+            title=lazy_gettext(
+                "New message from %(sender)s: %(subject)s", sender=sender, subject=thread.subject
+            ),
             body=text,
             path=path,
             group_key=group_key(thread),

@@ -15,16 +15,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
+from flask_babel import force_locale
 from redis.exceptions import RedisError
 from sqlalchemy import ColumnElement, func, inspect, select, update
 
 from jobs.queue import enqueue
 from portal.auth.models import StaffMember
 from portal.auth.principals import PrincipalKind
-from portal.clients.models import AccountContact
+from portal.clients.models import AccountContact, Contact
 from portal.core.database import after_commit, utcnow
 from portal.core.extensions import db
-from portal.core.i18n import N_
+from portal.core.i18n import N_, language_for
 from portal.core.redis_store import get_redis
 from portal.notifications.models import Notification, PushSubscription
 from tenants.scoping import owned
@@ -63,8 +64,10 @@ class Recipient:
 @dataclass(frozen=True, slots=True)
 class Event:
     kind: str  # one of KINDS
-    title: str  # "New message from Ada Lovelace"
-    body: str  # plain-text excerpt; truncated here
+    # "New message from Ada Lovelace". Texts for clients are lazy_gettext strings: each
+    # client's copy is written in their language (staff read English).
+    title: Any
+    body: Any  # plain-text excerpt; truncated here
     path: str  # path on the tenant host: "/messages/12" or "/admin/inbox/12"
     group_key: str  # "thread:12": one email per recipient and key within GROUP_WINDOW
     account_id: int | None = None
@@ -77,20 +80,24 @@ def notify(tenant: TenantSnapshot, recipients: Iterable[Recipient], event: Event
     people = _reachable(tenant, set(recipients), event.account_id)
     if not people:
         return
-    rows = [
-        Notification(
-            tenant_id=tenant.id,
-            recipient_kind=person.kind,
-            recipient_id=person.id,
-            kind=event.kind[:40],
-            title=event.title.strip()[:200] or KINDS.get(event.kind, "Notification"),
-            body=truncate(event.body, BODY_LIMIT),
-            path=_safe_path(event.path),
-            group_key=event.group_key[:100],
-            account_id=event.account_id,
+    languages = _languages(tenant, people)
+    rows = []
+    for person in sorted(people, key=lambda p: (p.kind, p.id)):
+        with force_locale(languages.get(person, "en")):
+            title, body = str(event.title), str(event.body)
+        rows.append(
+            Notification(
+                tenant_id=tenant.id,
+                recipient_kind=person.kind,
+                recipient_id=person.id,
+                kind=event.kind[:40],
+                title=title.strip()[:200] or KINDS.get(event.kind, "Notification"),
+                body=truncate(body, BODY_LIMIT),
+                path=_safe_path(event.path),
+                group_key=event.group_key[:100],
+                account_id=event.account_id,
+            )
         )
-        for person in sorted(people, key=lambda p: (p.kind, p.id))
-    ]
     db.session.add_all(rows)
     after_commit(
         _schedule_emails,
@@ -214,6 +221,22 @@ def _reachable(
         )
         found.update(Recipient(PrincipalKind.CLIENT.value, i) for i in with_access)
     return found
+
+
+def _languages(tenant: TenantSnapshot, people: set[Recipient]) -> dict[Recipient, str]:
+    """Each client's language (one query); staff are absent and read English."""
+    client_ids = {p.id for p in people if p.kind == PrincipalKind.CLIENT}
+    if not client_ids:
+        return {}
+    chosen = db.session.execute(
+        select(Contact.id, Contact.language).where(
+            Contact.tenant_id == tenant.id, Contact.id.in_(client_ids)
+        )
+    )
+    return {
+        Recipient(PrincipalKind.CLIENT.value, contact_id): language_for(language, tenant)
+        for contact_id, language in chosen
+    }
 
 
 def _with_devices(tenant_id: int, people: set[Recipient]) -> set[Recipient]:

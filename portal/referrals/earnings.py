@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, cast
 
+from flask_babel import lazy_gettext
 from sqlalchemy import ScalarSelect, Select, func, select
 from sqlalchemy.orm import aliased
 
@@ -188,7 +189,7 @@ def _pending_or_error(tenant: TenantSnapshot, commission_id: int) -> Commission:
     return commission
 
 
-def _tell_referrer(tenant: TenantSnapshot, code_id: int, title: str, body: str) -> None:
+def _tell_referrer(tenant: TenantSnapshot, code_id: int, title: Any, body: Any) -> None:
     """An in-app notice (and email or push, per the client's preferences)."""
     code = get_owned(ReferralCode, tenant, code_id)
     if code is None:
@@ -218,8 +219,12 @@ def approve(tenant: TenantSnapshot, commission_id: int, staff_id: int) -> Commis
         _tell_referrer(
             tenant,
             commission.code_id,
-            f"Referral commission approved: {shown}",
-            f"{tenant.name} approved a commission of {shown} for a client you referred.",
+            lazy_gettext("Referral commission approved: %(amount)s", amount=shown),
+            lazy_gettext(
+                "%(firm)s approved a commission of %(amount)s for a client you referred.",
+                firm=tenant.name,
+                amount=shown,
+            ),
         )
     return commission
 
@@ -278,5 +283,10 @@ def record_payout(
     db.session.add(payout)
     db.session.flush()
     shown = format_minor(amount_minor, currency)
-    _tell_referrer(tenant, code.id, f"Referral payout: {shown}", f"{tenant.name} paid you {shown}.")
+    _tell_referrer(
+        tenant,
+        code.id,
+        lazy_gettext("Referral payout: %(amount)s", amount=shown),
+        lazy_gettext("%(firm)s paid you %(amount)s.", firm=tenant.name, amount=shown),
+    )
     return payout

@@ -209,3 +209,37 @@ def test_staff_emails_stay_english_whatever_the_firms_default(firm, tenant, smtp
     html = html_of(mail)
     assert '<html lang="en" dir="ltr">' in html
     assert "You received this email from Acme Accounting." in html
+
+
+def test_notifications_reach_each_person_in_their_language(
+    tenant, create_client, accept_invitation, smtp
+):
+    """A message from the firm shows in a German client's notification centre in German; the
+    same event for staff (the client's reply) stays English."""
+    from portal.auth.models import StaffMember
+    from portal.clients.models import AccountContact
+    from portal.messaging.models import Side
+    from portal.messaging.threads import Person, post_message, start_thread
+    from portal.notifications.models import Notification
+    from tenants.resolution import snapshot_by_id
+
+    client = _signed_in_client(create_client, accept_invitation, smtp)
+    contact = _contact()
+    set_language(contact, "de")
+    account_id = db.session.scalar(
+        select(AccountContact.account_id).where(AccountContact.contact_id == contact.id)
+    )
+    staff = db.session.scalars(select(StaffMember)).first()
+    snapshot = snapshot_by_id(tenant.id)
+    thread, _first = start_thread(
+        snapshot, account_id, Person(Side.STAFF, staff.id, "Olivia"), "Steuererklärung", "Hallo"
+    )
+    post_message(snapshot, thread, Person(Side.CLIENT, contact.id, "Ana"), "Danke")
+    db.session.commit()
+
+    page = client.get("/notifications").get_data(as_text=True)
+    assert "Neue Nachricht von Olivia: Steuererklärung" in page
+    titles = db.session.scalars(
+        select(Notification.title).where(Notification.recipient_kind == "staff")
+    ).all()
+    assert titles and all(t == "New message from Ana: Steuererklärung" for t in titles)
