@@ -16,8 +16,8 @@ from portal.files.models import ClientFile
 from portal.messaging.models import Message, Thread
 from tenants.models import Tenant
 from tests.api.conftest import Api
+from tests.fixtures.queries import counting
 from tests.fixtures.tenants import PLATFORM_DOMAIN
-from tests.security.test_list_queries import counting
 
 SIZES = (10, 100)
 

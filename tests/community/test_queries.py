@@ -9,7 +9,7 @@ import pytest
 
 from portal.community.models import Comment, Group, Post, Reaction, Report
 from portal.core.extensions import db
-from tests.security.test_list_queries import counting
+from tests.fixtures.queries import counting
 
 
 def _count(browser: Any, page: str, expect: str) -> int:

@@ -11,7 +11,7 @@ from portal.clients.models import Contact
 from portal.core.database import utcnow
 from portal.core.extensions import db
 from portal.courses.models import Course, CourseSection, Lesson, LessonProgress
-from tests.security.test_list_queries import counting
+from tests.fixtures.queries import counting
 
 
 def add_courses(tenant_id: int, contact_id: int, start: int, stop: int) -> None:

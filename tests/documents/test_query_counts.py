@@ -13,7 +13,7 @@ from portal.core.database import utcnow
 from portal.core.extensions import db
 from portal.documents.models import DocumentRequest
 from tests.fixtures.people import tenant_host
-from tests.security.test_list_queries import counting
+from tests.fixtures.queries import counting
 
 PASSWORD = "maple kettle horizon 58"
 SIZES = (10, 100)

@@ -8,7 +8,7 @@ import pytest
 
 from portal.core.extensions import db
 from portal.files.models import ClientFile, Folder
-from tests.security.test_list_queries import counting
+from tests.fixtures.queries import counting
 
 
 def add_files(tenant_id: int, account_id: int, start: int, stop: int) -> None:

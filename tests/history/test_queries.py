@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from portal.core.extensions import db
 from portal.messaging.models import Message, Thread
-from tests.security.test_list_queries import counting
+from tests.fixtures.queries import counting
 
 
 def _add_messages(tenant_id: int, thread_id: int, count: int) -> None:

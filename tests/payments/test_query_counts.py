@@ -9,8 +9,8 @@ import pytest
 
 from portal.core.extensions import db
 from portal.payments.models import Payment, PaymentAllocation
+from tests.fixtures.queries import counting
 from tests.payments.helpers import make_invoice
-from tests.security.test_list_queries import counting
 
 SIZES = (10, 100)
 

@@ -11,7 +11,7 @@ from portal.clients.models import AccountContact, ClientAccount, Contact
 from portal.core.database import utcnow
 from portal.core.extensions import db
 from portal.referrals.models import Commission, Payout, Referral, ReferralCode
-from tests.security.test_list_queries import counting
+from tests.fixtures.queries import counting
 
 
 def _add(tenant_id: int, code: ReferralCode, start: int, stop: int) -> None:

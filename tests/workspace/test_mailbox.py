@@ -5,8 +5,8 @@ from __future__ import annotations
 from portal.core.extensions import db
 from portal.core.pagination import PER_PAGE
 from portal.mail.models import OutboxMessage
+from tests.fixtures.queries import counting
 from tests.fixtures.tenants import OPERATOR_PASSWORD, HostClient
-from tests.security.test_list_queries import counting
 
 
 def _messages(tenant_id: int, start: int, stop: int) -> None:
