@@ -7,12 +7,11 @@ from typing import Any
 
 import pytest
 
-from portal.auth.passwords import hash_password
-from portal.clients.models import AccountContact, ClientAccount, Contact
-from portal.core.database import utcnow
+from portal.clients.models import ClientAccount
 from portal.core.extensions import db
 from portal.courses import service
 from tenants.resolution import snapshot_of
+from tests.fixtures.people import add_client_login
 
 pytestmark = pytest.mark.browser
 PASSWORD = "maple kettle horizon 58"
@@ -21,20 +20,9 @@ PASSWORD = "maple kettle horizon 58"
 def course_page(live_server: Any, make_tenant: Any, browser: Any, **context: Any) -> Any:
     tenant = make_tenant(slug="maple", name="Maple Tax & Advisory")
     account = ClientAccount(tenant_id=tenant.id, name="Rivera Family", kind="household")
-    contact = Contact(
-        tenant_id=tenant.id,
-        email="luz@rivera.example",
-        name="Luz Rivera",
-        password_hash=hash_password(PASSWORD),
-        activated_at=utcnow(),
-    )
-    db.session.add_all([account, contact])
+    db.session.add(account)
     db.session.flush()
-    db.session.add(
-        AccountContact(
-            tenant_id=tenant.id, account_id=account.id, contact_id=contact.id, login_enabled=True
-        )
-    )
+    contact = add_client_login(tenant.id, account.id, "luz@rivera.example", "Luz Rivera", PASSWORD)
     snapshot = snapshot_of(tenant)
     course = service.create_course(snapshot, "Getting ready for tax season", "Two short lessons.")
     section = service.add_section(snapshot, course, "Paperwork")

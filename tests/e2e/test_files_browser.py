@@ -8,11 +8,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from portal.auth.passwords import hash_password
-from portal.clients.models import AccountContact, ClientAccount, Contact
-from portal.core.database import utcnow
+from portal.clients.models import ClientAccount
 from portal.core.extensions import db
 from portal.files.models import ClientFile
+from tests.fixtures.people import add_client_login
 
 pytestmark = pytest.mark.browser
 PASSWORD = "maple kettle horizon 58"
@@ -22,20 +21,9 @@ PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>
 def client_page(live_server: Any, make_tenant: Any, browser: Any, **context: Any) -> Any:
     tenant = make_tenant(slug="maple", name="Maple Tax & Advisory")
     account = ClientAccount(tenant_id=tenant.id, name="Rivera Family", kind="household")
-    contact = Contact(
-        tenant_id=tenant.id,
-        email="luz@rivera.example",
-        name="Luz Rivera",
-        password_hash=hash_password(PASSWORD),
-        activated_at=utcnow(),
-    )
-    db.session.add_all([account, contact])
+    db.session.add(account)
     db.session.flush()
-    db.session.add(
-        AccountContact(
-            tenant_id=tenant.id, account_id=account.id, contact_id=contact.id, login_enabled=True
-        )
-    )
+    contact = add_client_login(tenant.id, account.id, "luz@rivera.example", "Luz Rivera", PASSWORD)
     db.session.commit()
     page = browser.new_context(**context).new_page()
     page.set_default_timeout(15_000)

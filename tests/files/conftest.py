@@ -54,34 +54,11 @@ PASSWORD = "maple kettle horizon 58"
 @pytest.fixture
 def make_client(client_for: Any, tenant: Any) -> Callable[..., Any]:
     """A contact with portal access to `account`, signed in; returns their HostClient."""
-    from portal.auth.passwords import hash_password
-    from portal.clients.models import AccountContact, Contact
-    from portal.core.database import utcnow
-    from tests.fixtures.people import tenant_host
+    from tests.fixtures.people import add_client_login, sign_in_client, tenant_host
 
     def make(account: ClientAccount, email: str = "carol@birch.example") -> Any:
-        contact = Contact(
-            tenant_id=tenant.id,
-            email=email,
-            name="Carol Birch",
-            password_hash=hash_password(PASSWORD),
-            activated_at=utcnow(),
-        )
-        db.session.add(contact)
-        db.session.flush()
-        db.session.add(
-            AccountContact(
-                tenant_id=tenant.id,
-                account_id=account.id,
-                contact_id=contact.id,
-                login_enabled=True,
-            )
-        )
-        db.session.commit()
-        who = client_for(tenant_host(tenant))
-        response = who.submit("/sign-in", {"email": email, "password": PASSWORD})
-        assert response.status_code == 302, response.get_data(as_text=True)
-        return who
+        add_client_login(tenant.id, account.id, email, password=PASSWORD)
+        return sign_in_client(client_for(tenant_host(tenant)), email, PASSWORD)
 
     return make
 

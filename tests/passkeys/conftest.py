@@ -8,12 +8,8 @@ from typing import Any
 
 import pytest
 
-from portal.auth.passwords import hash_password
 from portal.clients import directory
-from portal.clients.models import AccountContact, Contact
-from portal.core.database import utcnow
-from portal.core.extensions import db
-from tests.fixtures.people import tenant_host
+from tests.fixtures.people import add_client_login, sign_in_client, tenant_host
 from tests.fixtures.tenants import HostClient, csrf_from
 from tests.passkeys.authenticator import SoftAuthenticator
 
@@ -58,27 +54,7 @@ def make_client(tenant: Any, client_for: Callable[[str], HostClient]) -> Callabl
 
     def make(email: str = "carol@birch.example") -> HostClient:
         account = directory.create_account(tenant.id, "Birch Household", "household")
-        contact = Contact(
-            tenant_id=tenant.id,
-            email=email,
-            name="Carol Birch",
-            password_hash=hash_password(CLIENT_PASSWORD),
-            activated_at=utcnow(),
-        )
-        db.session.add(contact)
-        db.session.flush()
-        db.session.add(
-            AccountContact(
-                tenant_id=tenant.id,
-                account_id=account.id,
-                contact_id=contact.id,
-                login_enabled=True,
-            )
-        )
-        db.session.commit()
-        who = client_for(tenant_host(tenant))
-        response = who.submit("/sign-in", {"email": email, "password": CLIENT_PASSWORD})
-        assert response.status_code == 302, response.get_data(as_text=True)
-        return who
+        add_client_login(tenant.id, account.id, email, password=CLIENT_PASSWORD)
+        return sign_in_client(client_for(tenant_host(tenant)), email, CLIENT_PASSWORD)
 
     return make
