@@ -13,13 +13,12 @@ from wtforms.validators import EqualTo, InputRequired, Length
 
 from admin.access import staff_required
 from portal.auth.models import StaffMember
-from portal.auth.password_change import change_password
+from portal.auth.password_change import change_password_on_form
 from portal.auth.passwords import MAX_LENGTH, RULES
 from portal.auth.principals import sign_out, sign_out_everywhere
 from portal.auth.sessions import devices, end_others, end_session, key_is_open
-from portal.core.errors import UserError, form_status, show_on_form
+from portal.core.errors import form_status
 from portal.core.extensions import db
-from portal.mail.compose import queue_email
 from tenants.context import current_tenant
 
 bp = Blueprint("admin_profile", __name__, url_prefix="/admin")
@@ -70,22 +69,12 @@ def index() -> ResponseReturnValue:
 def change_password_page() -> ResponseReturnValue:
     staff = _me()
     form = StaffPasswordForm()
-    if form.validate_on_submit():
-        try:
-            ended = change_password(
-                staff,
-                form.current_password.data or "",
-                form.password.data or "",
-                firm_name=current_tenant.name,
-            )
-        except UserError as error:
-            db.session.rollback()
-            show_on_form(form, error)
-        else:
-            queue_email(current_tenant, staff.email, "staff_password_changed", staff=staff)
-            db.session.commit()
-            flash(f"Your password has been changed. {ended} other session(s) signed out.")
-            return redirect(url_for("admin_profile.index"), 303)
+    ended = change_password_on_form(
+        staff, form, current_tenant, "staff_password_changed", staff=staff
+    )
+    if ended is not None:
+        flash(f"Your password has been changed. {ended} other session(s) signed out.")
+        return redirect(url_for("admin_profile.index"), 303)
     return _page(form)
 
 

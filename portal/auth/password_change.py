@@ -3,14 +3,19 @@ the new one, and every other session of the person ends (this browser stays sign
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import gettext as _
 from werkzeug.exceptions import TooManyRequests
 
 from portal.auth.passwords import hash_password, password_problem, verify_password
 from portal.auth.principals import Principal
 from portal.auth.sessions import end_others
-from portal.core.errors import UserError
+from portal.core.errors import UserError, show_on_form
+from portal.core.extensions import db
 from portal.core.ratelimit import enforce
+from portal.mail.compose import queue_email
+from tenants.snapshot import TenantSnapshot
 
 ATTEMPTS = "10/15 minutes"  # wrong current passwords: a borrowed session cannot guess for long
 
@@ -35,3 +40,27 @@ def change_password(principal: Principal, current: str, new: str, *, firm_name: 
         raise UserError(_("Choose a password different from your current one."), field="password")
     principal.password_hash = hash_password(new)  # type: ignore[attr-defined]
     return end_others(principal.holder, principal.session_key)
+
+
+def change_password_on_form(
+    principal: Principal, form: Any, tenant: TenantSnapshot, email: str, **email_context: Any
+) -> int | None:
+    """The whole POST of a "change password" form, for clients and staff alike: on success the
+    change is committed with its `email` notice queued and the count of other sessions ended is
+    returned; otherwise None, with the problem shown on the form."""
+    if not form.validate_on_submit():
+        return None
+    try:
+        ended = change_password(
+            principal,
+            form.current_password.data or "",
+            form.password.data or "",
+            firm_name=tenant.name,
+        )
+    except UserError as error:
+        db.session.rollback()
+        show_on_form(form, error)
+        return None
+    queue_email(tenant, str(getattr(principal, "email", "")), email, **email_context)
+    db.session.commit()
+    return ended

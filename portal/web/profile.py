@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import EqualTo, InputRequired, Length
 
-from portal.auth.password_change import change_password
+from portal.auth.password_change import change_password_on_form
 from portal.auth.passwords import MAX_LENGTH, RULES
 from portal.auth.principals import sign_out, sign_out_everywhere
 from portal.auth.sessions import devices, end_others, end_session, key_is_open
@@ -31,7 +31,6 @@ from portal.clients.profile import (
 from portal.core.errors import UserError, form_status, show_on_form
 from portal.core.extensions import db
 from portal.core.http import no_referrer
-from portal.mail.compose import queue_email
 from portal.web.session import client_required
 from tenants.context import current_tenant
 from themes.loader import render_themed
@@ -204,27 +203,15 @@ def _link_invalid() -> tuple[str, int]:
 def change_password_page() -> ResponseReturnValue:
     contact = _me()
     form = PasswordChangeForm(prefix="password")
-    if form.validate_on_submit():
-        try:
-            ended = change_password(
-                contact,
-                form.current_password.data or "",
-                form.password.data or "",
-                firm_name=current_tenant.name,
-            )
-        except UserError as error:
-            db.session.rollback()
-            show_on_form(form, error)
+    ended = change_password_on_form(
+        contact, form, current_tenant, "password_changed", contact=contact
+    )
+    if ended is not None:
+        if ended:
+            flash(_("Your password has been changed. You were signed out on your other devices."))
         else:
-            queue_email(current_tenant, contact.email, "password_changed", contact=contact)
-            db.session.commit()
-            if ended:
-                flash(
-                    _("Your password has been changed. You were signed out on your other devices.")
-                )
-            else:
-                flash(_("Your password has been changed."))
-            return redirect(url_for("profile.index"), 303)
+            flash(_("Your password has been changed."))
+        return redirect(url_for("profile.index"), 303)
     return _page(form_status(form), password_form=form)
 
 
