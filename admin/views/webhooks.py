@@ -74,9 +74,8 @@ def index() -> ResponseReturnValue:
             _audit("created", endpoint)
             flash("Endpoint added. Copy its signing secret below.")
             return redirect(url_for("admin_webhooks.detail", endpoint_id=endpoint.id))
-    return render_template(
-        "admin/webhooks/index.html", form=form, endpoints=service.endpoints_of(current_tenant)
-    ), form_status(form)
+    page = paginate(service.endpoints_query(current_tenant), page_number(request.args))
+    return render_template("admin/webhooks/index.html", form=form, page=page), form_status(form)
 
 
 @bp.route("/<int:endpoint_id>", methods=["GET", "POST"])

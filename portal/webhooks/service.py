@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import delete, select
+from sqlalchemy import Select, delete, select
 
 from jobs.queue import enqueue
 from portal.core.database import after_commit, utcnow
@@ -136,8 +136,9 @@ def update_endpoint(
     return endpoint
 
 
-def endpoints_of(tenant: TenantSnapshot) -> list[WebhookEndpoint]:
-    return list(db.session.scalars(owned(WebhookEndpoint, tenant).order_by(WebhookEndpoint.id)))
+def endpoints_query(tenant: TenantSnapshot) -> Select[Any]:
+    """The firm's endpoints, oldest first; the settings page shows them a page at a time."""
+    return owned(WebhookEndpoint, tenant).order_by(WebhookEndpoint.id)
 
 
 def get_endpoint(tenant: TenantSnapshot, endpoint_id: int) -> WebhookEndpoint | None:
