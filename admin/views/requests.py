@@ -38,7 +38,6 @@ def index() -> str:
     assigned = request.args.get("assigned", "")
     type_id = _int(request.args.get("type"))
     types = service.request_types(current_tenant)
-    db.session.commit()  # the default request types, made on first use
     query = service.request_rows_query(
         current_tenant,
         status=status,
@@ -47,7 +46,7 @@ def index() -> str:
         unassigned=assigned == "none",
     )
     page = paginate(query, page_number(request.args))
-    return render_template(
+    html = render_template(
         "admin/requests/index.html",
         page=page,
         rows=service.to_rows(page.items),
@@ -57,6 +56,8 @@ def index() -> str:
         staff=threads.active_staff(current_tenant),
         args=request.args,
     )
+    db.session.commit()  # default types made on first use; after rendering: it expires the rows
+    return html
 
 
 @bp.route("/<int:request_id>", methods=["GET", "POST"])
@@ -109,14 +110,16 @@ def status(request_id: int) -> Response:
 @bp.get("/settings")
 @staff_required
 def settings() -> str:
-    types = service.request_types(current_tenant)
-    db.session.commit()
-    return render_template(
+    html = render_template(
         "admin/requests/settings.html",
-        types=types,
+        types=service.request_types(current_tenant),
         services=service.services(current_tenant),
         can_edit=current_user.can_manage_settings,
     )
+    # After rendering: the commit keeps the default types made on first use, and expires every
+    # loaded row (read again, one query per type, if the template came after it).
+    db.session.commit()
+    return html
 
 
 @bp.post("/settings/types")

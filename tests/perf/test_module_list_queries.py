@@ -21,7 +21,9 @@ from portal.clients.models import ClientAccount
 from portal.core.database import utcnow
 from portal.core.extensions import db
 from portal.core.pagination import PER_PAGE
+from portal.courses.models import Course, CourseSection, Lesson
 from portal.files.models import ClientFile
+from portal.messaging.models import RequestType, Service
 from portal.modules.models import ModuleLink
 from portal.webhooks.models import WebhookDelivery, WebhookEndpoint
 from tests.fixtures.people import add_client_login, sign_in_client, tenant_host
@@ -36,6 +38,8 @@ class World:
     tenant_id: int
     account_id: int
     endpoint_id: int
+    course_id: int
+    section_id: int
 
 
 def _trashed(world: World, start: int, stop: int) -> None:
@@ -118,6 +122,46 @@ def _matters(world: World, start: int, stop: int) -> None:
     )
 
 
+def _settings(world: World, start: int, stop: int) -> None:
+    """Request types and services: the firm's own choices, listed whole."""
+    for n in range(start, stop):
+        db.session.add_all(
+            [
+                RequestType(tenant_id=world.tenant_id, name=f"Type {n:04d}"),
+                Service(tenant_id=world.tenant_id, name=f"Service {n:04d}"),
+            ]
+        )
+
+
+def _lessons(world: World, start: int, stop: int) -> None:
+    db.session.add_all(
+        Lesson(
+            tenant_id=world.tenant_id,
+            course_id=world.course_id,
+            section_id=world.section_id,
+            title=f"Lesson {n:04d}",
+            position=n,
+        )
+        for n in range(start, stop)
+    )
+
+
+def _files(world: World, start: int, stop: int) -> None:
+    db.session.add_all(
+        ClientFile(
+            tenant_id=world.tenant_id,
+            account_id=world.account_id,
+            name=f"Shared {n:04d}.pdf",
+            size=10,
+            content_type="application/pdf",
+            storage_key=f"tenants/{world.tenant_id}/files/s{n}",
+            sha256="0" * 64,
+            uploaded_by_kind="staff",
+        )
+        for n in range(start, stop)
+    )
+
+
 def _links(world: World, start: int, stop: int) -> None:
     db.session.add_all(
         ModuleLink(
@@ -156,7 +200,28 @@ PAGES = {
     "account matters": ListPage(
         "firm", "/admin/invoices/accounts/{account_id}/matters", _matters, "Matter {:04d}", "oldest"
     ),
-    # Bounded by design: the newest 200 tokens; the firm's own links in its navigation.
+    # Bounded by design: the newest 200 tokens or files to choose from; the firm's own settings
+    # (links in its navigation, request types, services); a course's outline.
+    "share a file": ListPage(
+        "firm",
+        "/admin/documents/accounts/{account_id}/share-file",
+        _files,
+        "Shared {:04d}.pdf",
+        "newest",
+        False,
+    ),
+    "request settings": ListPage(
+        "firm", "/admin/requests/settings", _settings, "Service {:04d}", "oldest", False
+    ),
+    "client services": ListPage(
+        "client", "/requests/services", _settings, "Service {:04d}", "oldest", False
+    ),
+    "client course outline": ListPage(
+        "client", "/courses/{course_id}", _lessons, "Lesson {:04d}", "oldest", False
+    ),
+    "staff course outline": ListPage(
+        "firm", "/admin/courses/{course_id}", _lessons, "Lesson {:04d}", "oldest", False
+    ),
     "firm api tokens": ListPage(
         "firm", "/admin/settings/api-tokens/", _tokens(1), "Token {:04d}", "newest", False
     ),
@@ -176,7 +241,13 @@ def browsers(app, tenant, firm, client_for, make_operator):  # type: ignore[no-u
     endpoint = WebhookEndpoint(
         tenant_id=tenant.id, url="https://hooks.example/main", secret="whsec_t", events=""
     )
-    db.session.add(endpoint)
+    course = Course(
+        tenant_id=tenant.id, title="Bookkeeping", status="published", published_at=utcnow()
+    )
+    db.session.add_all([endpoint, course])
+    db.session.flush()
+    section = CourseSection(tenant_id=tenant.id, course_id=course.id, title="Basics")
+    db.session.add(section)
     db.session.commit()
     add_client_login(tenant.id, account.id)
     client = sign_in_client(client_for(tenant_host(tenant)), "carol@birch.example")
@@ -186,7 +257,7 @@ def browsers(app, tenant, firm, client_for, make_operator):  # type: ignore[no-u
         "/operator/sign-in", {"email": "ops@foyer.example", "password": OPERATOR_PASSWORD}
     )
     assert response.status_code == 302
-    world = World(tenant.id, account.id, endpoint.id)
+    world = World(tenant.id, account.id, endpoint.id, course.id, section.id)
     return world, {"client": client, "firm": firm, "operator": operator}
 
 
