@@ -5,7 +5,15 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, ForeignKeyConstraint, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.auth.principals import Principal, PrincipalKind
@@ -23,6 +31,18 @@ class BulkStatus(enum.StrEnum):
     QUEUED = "queued"
     RUNNING = "running"
     DONE = "done"
+    FAILED = "failed"  # an error stopped it; staff see how far it got
+
+
+def _trigram(name: str, column: str) -> Index:
+    """A PostgreSQL GIN trigram index on (tenant_id, lower(column)) for "contains" searches."""
+    return Index(
+        name,
+        "tenant_id",
+        text(f"lower({column})"),
+        postgresql_using="gin",
+        postgresql_ops={f"lower({column})": "gin_trgm_ops"},
+    )
 
 
 class ClientAccount(TenantOwned, Model):
@@ -30,6 +50,11 @@ class ClientAccount(TenantOwned, Model):
     __table_args__ = (
         UniqueConstraint("tenant_id", "id"),
         Index("ix_client_accounts_tenant_name", "tenant_id", "name"),
+        # The clients list (portal.clients.listing): keyset pages by name or creation date,
+        # and "contains" search (trigram, PostgreSQL only: migration 8116a1a908ab).
+        Index("ix_client_accounts_tenant_lower_name", "tenant_id", text("lower(name)"), "id"),
+        Index("ix_client_accounts_tenant_created", "tenant_id", "created_at", "id"),
+        _trigram("ix_client_accounts_tenant_name_trgm", "name"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -73,6 +98,10 @@ class Contact(Principal, TenantOwned, Model):
     __table_args__ = (
         UniqueConstraint("tenant_id", "id"),
         Index("ix_contacts_tenant_email", "tenant_id", "email"),
+        # The pending list by email, and searches (see ClientAccount).
+        Index("ix_contacts_tenant_lower_email", "tenant_id", text("lower(email)"), "id"),
+        _trigram("ix_contacts_tenant_email_trgm", "email"),
+        _trigram("ix_contacts_tenant_name_trgm", "name"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -126,6 +155,8 @@ class Invitation(TenantOwned, Model):
         UniqueConstraint("tenant_id", "token_hash"),
         UniqueConstraint("tenant_id", "id"),
         Index("ix_invitations_tenant_contact", "tenant_id", "contact_id"),
+        # The pending list, latest sent first (portal.clients.listing.pending_page).
+        Index("ix_invitations_tenant_sent", "tenant_id", "last_sent_at", "contact_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -166,7 +197,10 @@ class PasswordReset(TenantOwned, Model):
 
 
 class BulkInvite(TenantOwned, Model):
-    """A bulk 'enable login / send invitations' run, processed by a job with visible progress."""
+    """A bulk 'enable login / send invitations' run, processed by a job with visible progress.
+
+    Until the run is done, `finished_at` is the time of its last committed chunk: a run that
+    has not moved for a while lost its process and is resumed (jobs.invites)."""
 
     __tablename__ = "bulk_invites"
     __table_args__ = (UniqueConstraint("tenant_id", "id"),)
