@@ -235,3 +235,155 @@ def _field(client: Any, key: str, field: str) -> str:
 def workdir(prefix: str) -> Iterator[Path]:
     with tempfile.TemporaryDirectory(prefix=prefix) as path:
         yield Path(path)
+
+
+# --- helpers added for bench.signin_burst, bench.dns_checks and bench.scale_out ---------------
+
+
+def gunicorn_args(port: int, workers: int, *extra: str) -> list[str]:
+    """The README's production command (gunicorn.conf.py) on a free port, plus `extra`."""
+    import gunicorn
+
+    args = [sys.executable, "-m", "gunicorn", "--config", str(ROOT / "gunicorn.conf.py")]
+    args += ["--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--log-level", "warning"]
+    if gunicorn.version_info >= (27,):
+        args.append("--no-control-socket")  # else every instance claims ~/.gunicorn/gunicorn.ctl
+    return [*args, *extra, "wsgi:app"]
+
+
+def http_request(
+    port: int,
+    method: str,
+    path: str,
+    host: str,
+    cookie: str = "",
+    body: str = "",
+    source: str = "",
+    timeout: float = 60,
+) -> tuple[int, list[str], bytes]:
+    """One request on its own connection: (status, Set-Cookie lines, body). `source` picks the
+    client address on loopback (127.0.0.0/8), as separate people would have their own."""
+    import http.client
+
+    connection = http.client.HTTPConnection(
+        "127.0.0.1", port, timeout=timeout, source_address=(source, 0) if source else None
+    )
+    headers = {"Host": host}
+    if cookie:
+        headers["Cookie"] = cookie
+    if body:
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    try:
+        connection.request(method, path, body=body or None, headers=headers)
+        response = connection.getresponse()
+        return response.status, response.headers.get_all("Set-Cookie") or [], response.read()
+    finally:
+        connection.close()
+
+
+def cookie_of(set_cookies: list[str], jar: dict[str, str] | None = None) -> str:
+    """The Cookie header a browser would send back after these Set-Cookie lines."""
+    jar = dict(jar or {})
+    for line in set_cookies:
+        name, _, value = line.split(";", 1)[0].partition("=")
+        jar[name.strip()] = value.strip()
+    return "; ".join(f"{name}={value}" for name, value in jar.items() if value)
+
+
+def sign_in_form(port: int, host: str, path: str, email: str, password: str, source: str = ""):  # type: ignore[no-untyped-def]
+    """GET the real sign-in form; return (Cookie header, urlencoded POST body with its CSRF
+    token) so the POST can be sent later, e.g. all at once."""
+    import re
+    import urllib.parse
+
+    status, set_cookies, body = http_request(port, "GET", path, host, source=source)
+    match = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', body)
+    if status != 200 or match is None:
+        raise RuntimeError(f"sign-in form at {host}{path}: {status}, no CSRF token found")
+    form = {"csrf_token": match.group(1).decode(), "email": email, "password": password}
+    return cookie_of(set_cookies), urllib.parse.urlencode(form)
+
+
+def sign_in(port: int, host: str, path: str, email: str, password: str) -> str:
+    """Post the real sign-in form (with its CSRF token); return the signed-in Cookie header."""
+    cookie, form = sign_in_form(port, host, path, email, password)
+    status, set_cookies, _ = http_request(port, "POST", path, host, cookie, form)
+    if status not in (302, 303):
+        raise RuntimeError(f"signing in {email} at {host}{path} answered {status}")
+    jar = dict(part.split("=", 1) for part in cookie.split("; ") if "=" in part)
+    return cookie_of(set_cookies, jar)
+
+
+def add_clients(url: str, slug: str, emails: list[str], password: str) -> None:
+    """One active tenant whose clients (one account each) sign in with `password`."""
+    from portal.app import create_app
+    from portal.auth.passwords import hash_password
+    from portal.clients.models import AccountContact, ClientAccount, Contact
+    from portal.core.database import utcnow
+    from portal.core.extensions import db
+    from tenants.models import Tenant
+
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench-seed", "EMBEDDED_SCHEDULER": False})
+    password_hash = hash_password(password)
+    with app.app_context():
+        tenant = Tenant(slug=slug, name=f"{slug.title()} LLP")
+        db.session.add(tenant)
+        db.session.flush()
+        for email in emails:
+            account = ClientAccount(tenant_id=tenant.id, name=f"Account of {email}")
+            contact = Contact(
+                tenant_id=tenant.id,
+                email=email,
+                name=email.partition("@")[0],
+                password_hash=password_hash,
+                activated_at=utcnow(),
+            )
+            db.session.add_all([account, contact])
+            db.session.flush()
+            db.session.add(
+                AccountContact(
+                    tenant_id=tenant.id,
+                    account_id=account.id,
+                    contact_id=contact.id,
+                    login_enabled=True,
+                )
+            )
+        db.session.commit()
+        db.engine.dispose()
+
+
+def wait_for_http(port: int, host: str, path: str, process: subprocess.Popen, log: Path) -> None:
+    """Until the server answers `path` (any status below 500); fail with its log if it died."""
+
+    def answers() -> bool:
+        if process.poll() is not None:
+            raise RuntimeError(f"server on port {port} exited:\n{log_tail(log)}")
+        try:
+            return http_request(port, "GET", path, host, timeout=30)[0] < 500
+        except OSError:
+            return False
+
+    try:
+        wait_until(answers, timeout=60, what=f"the server on port {port}", interval=0.2)
+    except TimeoutError as error:
+        raise TimeoutError(f"{error}; its log ends:\n{log_tail(log)}") from None
+
+
+def vm_rss_kib(pid: int) -> int:
+    """Resident set size (VmRSS) of a process in KiB, 0 when it is gone."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def children_of(pid: int) -> list[int]:
+    """Live child processes of `pid` (gunicorn's workers of a master)."""
+    return sorted(
+        int(stat.parent.name)
+        for stat in Path("/proc").glob("[0-9]*/stat")
+        if (fields := _stat_fields(stat)) and int(fields[1]) == pid
+    )

@@ -159,3 +159,11 @@ def test_a_trusted_proxy_still_sets_the_scheme(start_gunicorn: Callable[..., int
     cookie = cookie_header(forwarded)
     assert cookie.startswith("__Host-foyer=") and "Secure" in cookie
     assert forwarded["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_workers_are_threaded_so_sign_ins_do_not_queue_other_pages(
+    config: dict[str, Any],
+) -> None:
+    """A sign-in hashes for ~60 ms; with sync workers a burst of them blocks every page."""
+    assert config["worker_class"] == "gthread"
+    assert 2 <= config["threads"] <= 15  # SQLAlchemy's default pool: 5 + 10 overflow
