@@ -1,5 +1,9 @@
 """Enqueueing: RQ on REDIS_URL, or in-process in embedded mode (after the response is sent).
 
+In embedded mode a long job (`background=True`: a bulk run of thousands of rows) gets its own
+daemon thread, so the web worker that answered the request is free again at once. A thread
+ends with its process: such a job must record its progress so that a sweep can resume it.
+
 Domain services name a job (`enqueue("deliver_outbox", ids)`) because the job functions live in
 a higher layer; interfaces may pass the function itself. `jobs.tasks.init_app` registers names.
 """
@@ -57,17 +61,20 @@ def enqueue(
     *args: object,
     job_id: str | None = None,
     delay: float | None = None,
+    background: bool = False,
 ) -> bool:
     """The only way to start background work. Call it after the commit that the job reads
     (`portal.core.database.after_commit`).
 
     Returns False, with a logged warning, when Redis is unreachable: the committed rows are the
     truth and the recurring sweeps (outbox, domain checks) pick them up once Redis is back, so
-    an action that committed never fails because its job could not be queued."""
+    an action that committed never fails because its job could not be queued.
+
+    `background`: a long job; in embedded mode it runs in a thread of its own."""
     func = _resolve(target)
     queue: Queue | None = current_app.extensions["foyer.queue"]
     if queue is None:
-        _run_in_process(func, args, delay)
+        _run_in_process(func, args, delay, background)
         return True
     options: dict[str, Any] = {
         "job_id": job_id,
@@ -99,18 +106,30 @@ def _resolve(target: Job | str) -> Job:
         raise LookupError(f"no job named {target!r} (see jobs/tasks.py)") from None
 
 
-def _run_in_process(func: Job, args: tuple[object, ...], delay: float | None) -> None:
-    """Embedded mode: later work on a timer; a request's work after its response is sent;
-    anything else (CLI, another job, a test) at once."""
+def _run_in_process(
+    func: Job, args: tuple[object, ...], delay: float | None, background: bool
+) -> None:
+    """Embedded mode: later work on a timer; a request's work after its response is sent (a
+    long job's thread starts then); anything else (CLI, another job, a test) at once."""
     app = app_ctx.app  # the Flask object itself: the timer thread has no context
     if delay:
         timer = threading.Timer(delay, _run_in_app, (app, func, args))
         timer.daemon = True
         timer.start()
     elif has_request_context() and _AFTER_RESPONSE in request.environ:
-        request.environ[_AFTER_RESPONSE].append((func, args))
+        request.environ[_AFTER_RESPONSE].append((func, args, background))
+    elif background:
+        start_thread(app, func, args)
     else:
         func(*args)
+
+
+def start_thread(app: Flask, func: Job, args: tuple[object, ...]) -> threading.Thread:
+    """A daemon thread, its own application context and database session; errors logged."""
+    name = f"foyer-job-{getattr(func, '__name__', 'job')}"
+    thread = threading.Thread(target=_run_in_app, args=(app, func, args), name=name, daemon=True)
+    thread.start()
+    return thread
 
 
 def _run_in_app(app: Flask, func: Job, args: tuple[object, ...]) -> None:
@@ -135,14 +154,17 @@ class RunAfterResponse:
         if self.on_first_request is not None:
             start, self.on_first_request = self.on_first_request, None
             start()
-        pending: list[tuple[Job, tuple[object, ...]]] = []
+        pending: list[tuple[Job, tuple[object, ...], bool]] = []
         environ[_AFTER_RESPONSE] = pending
         body = self.wsgi_app(environ, start_response)
         if not pending:
             return body
         return ClosingIterator(body, lambda: self._run(pending))
 
-    def _run(self, pending: list[tuple[Job, tuple[object, ...]]]) -> None:
+    def _run(self, pending: list[tuple[Job, tuple[object, ...], bool]]) -> None:
         while pending:  # a job may enqueue more: those run too, in order
-            func, args = pending.pop(0)
-            _run_in_app(self.app, func, args)
+            func, args, background = pending.pop(0)
+            if background:
+                start_thread(self.app, func, args)
+            else:
+                _run_in_app(self.app, func, args)
