@@ -17,7 +17,8 @@ import pytest
 
 from portal.auth.api_tokens import ApiToken
 from portal.billing.models import Matter
-from portal.clients.models import ClientAccount
+from portal.clients.models import ClientAccount, Contact
+from portal.community.models import Group, Membership
 from portal.core.database import utcnow
 from portal.core.extensions import db
 from portal.core.pagination import PER_PAGE
@@ -40,6 +41,7 @@ class World:
     endpoint_id: int
     course_id: int
     section_id: int
+    group_id: int
 
 
 def _trashed(world: World, start: int, stop: int) -> None:
@@ -162,6 +164,26 @@ def _files(world: World, start: int, stop: int) -> None:
     )
 
 
+def _members(world: World, start: int, stop: int) -> None:
+    """Members of the group, the highest number joined last (the list shows newest first)."""
+    base = utcnow() - timedelta(days=1)
+    people = [
+        Contact(tenant_id=world.tenant_id, email=f"member{n:04d}@clients.example")
+        for n in range(start, stop)
+    ]
+    db.session.add_all(people)
+    db.session.flush()
+    db.session.add_all(
+        Membership(
+            tenant_id=world.tenant_id,
+            group_id=world.group_id,
+            contact_id=person.id,
+            joined_at=base + timedelta(seconds=n),
+        )
+        for n, person in zip(range(start, stop), people, strict=True)
+    )
+
+
 def _links(world: World, start: int, stop: int) -> None:
     db.session.add_all(
         ModuleLink(
@@ -196,6 +218,13 @@ PAGES = {
     ),
     "webhook deliveries": ListPage(
         "firm", "/admin/settings/webhooks/{endpoint_id}", _deliveries, "event.{:04d}", "newest"
+    ),
+    "group members": ListPage(
+        "firm",
+        "/admin/community/{group_id}/members",
+        _members,
+        "member{:04d}@clients.example",
+        "newest",
     ),
     "account matters": ListPage(
         "firm", "/admin/invoices/accounts/{account_id}/matters", _matters, "Matter {:04d}", "oldest"
@@ -244,7 +273,8 @@ def browsers(app, tenant, firm, client_for, make_operator):  # type: ignore[no-u
     course = Course(
         tenant_id=tenant.id, title="Bookkeeping", status="published", published_at=utcnow()
     )
-    db.session.add_all([endpoint, course])
+    group = Group(tenant_id=tenant.id, name="Neighbours")
+    db.session.add_all([endpoint, course, group])
     db.session.flush()
     section = CourseSection(tenant_id=tenant.id, course_id=course.id, title="Basics")
     db.session.add(section)
@@ -257,7 +287,7 @@ def browsers(app, tenant, firm, client_for, make_operator):  # type: ignore[no-u
         "/operator/sign-in", {"email": "ops@foyer.example", "password": OPERATOR_PASSWORD}
     )
     assert response.status_code == 302
-    world = World(tenant.id, account.id, endpoint.id, course.id, section.id)
+    world = World(tenant.id, account.id, endpoint.id, course.id, section.id, group.id)
     return world, {"client": client, "firm": firm, "operator": operator}
 
 
