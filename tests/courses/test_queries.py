@@ -83,6 +83,7 @@ def test_course_lists_query_count_does_not_grow_with_rows(
         made = size
         counts[size] = count_statements(browser, page, "Course 0009")
     assert len(set(counts.values())) == 1, f"{page}: statements per request by rows: {counts}"
+    assert 'rel="next"' in browser.get(page).get_data(as_text=True), "100 courses on one page"
 
 
 @pytest.mark.slow
@@ -100,3 +101,5 @@ def test_progress_view_query_count_does_not_grow_with_rows(
             firm, f"/admin/courses/{course.id}/progress", "@clients.example</td>"
         )
     assert len(set(counts.values())) == 1, f"statements per request by rows: {counts}"
+    progress = firm.get(f"/admin/courses/{course.id}/progress").get_data(as_text=True)
+    assert 'rel="next"' in progress, "100 learners on one page"

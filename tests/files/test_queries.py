@@ -56,3 +56,4 @@ def test_file_list_query_count_does_not_grow_with_rows(
         assert "File 0009.txt" in html and "Uploader 9" in html, "rows not listed"
         counts[size] = len(statements)
     assert len(set(counts.values())) == 1, f"{page}: statements per request by rows: {counts}"
+    assert 'rel="next"' in html and "File 0099.txt" not in html, "100 files on one page"
