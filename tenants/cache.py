@@ -11,8 +11,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
-from typing import Protocol
+from collections.abc import Callable, Hashable
+from typing import Protocol, TypeVar
 
 from redis import Redis
 from redis.exceptions import RedisError
@@ -28,6 +28,7 @@ MISSING_TTL = 5.0
 MAX_ENTRIES = 100_000
 UNREACHABLE_BACKOFF = 30.0
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class SharedVersion(Protocol):
@@ -80,6 +81,8 @@ class TenantCache:
         self._ttl = ttl
         self._check_interval = check_interval
         self._entries: dict[str, tuple[TenantSnapshot | None, float]] = {}
+        # Per-tenant settings other packages derive (module menu, links): same lifetime.
+        self._memos: dict[Hashable, tuple[object, float]] = {}
         self._version: object = None
         self._next_check = 0.0
         self._lock = threading.Lock()
@@ -99,10 +102,33 @@ class TenantCache:
             self._entries[host] = (snapshot, now + ttl)
         return snapshot
 
+    def memo(self, key: Hashable, load: Callable[[], T]) -> T:
+        """`load()` once per key until the tenant version changes: settings pages must call
+        `invalidate` after changing what it reads (tenants.resolution does for watched rows).
+        Values must be immutable plain data, never ORM rows (they outlive the session)."""
+        now = time.monotonic()
+        if now >= self._next_check:
+            self._sync_version(now)
+        entry = self._memos.get(key)
+        if entry is not None and entry[1] > now:
+            return entry[0]  # type: ignore[return-value]  # stored by this key's own load
+        value = load()
+        with self._lock:
+            if len(self._memos) > MAX_ENTRIES:
+                self._memos.clear()
+            self._memos[key] = (value, now + self._ttl)
+        return value
+
+    def forget_memos(self) -> None:
+        """Only this process's derived settings (tests and settings pages in one process)."""
+        with self._lock:
+            self._memos.clear()
+
     def invalidate(self) -> None:
         """Forget everything here and tell every other process to do the same."""
         with self._lock:
             self._entries.clear()
+            self._memos.clear()
         try:
             version = self._shared.bump()
         except (RedisError, SQLAlchemyError):
@@ -124,4 +150,5 @@ class TenantCache:
         if version != self._version:
             with self._lock:
                 self._entries.clear()
+                self._memos.clear()
                 self._version = version

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import TypeVar
 
 from flask import Flask, Request, abort, current_app, request
@@ -32,6 +32,10 @@ PLATFORM_BLUEPRINTS = frozenset(
 )
 ANY_HOST_ATTRIBUTE = "foyer_any_host"
 V = TypeVar("V", bound=Callable[..., object])
+T = TypeVar("T")
+# Rows whose change drops every process's cached tenants (and their memos); packages that
+# memoize settings with `tenant_memo` add their models through `watch_settings`.
+_watched: tuple[type, ...] = (Tenant, Domain)
 
 
 def init_app(app: Flask) -> None:
@@ -105,9 +109,28 @@ def forget_tenants() -> None:
     current_app.extensions["foyer.tenant_cache"].invalidate()
 
 
+def tenant_memo(key: Hashable, load: Callable[[], T]) -> T:
+    """Per-tenant settings derived by other packages (the module menu, links), kept with the
+    cached tenants: computed once per process until a watched row changes. `key` must name
+    the tenant (and the locale, when the value is translated)."""
+    cache: TenantCache = current_app.extensions["foyer.tenant_cache"]
+    return cache.memo(key, load)
+
+
+def forget_tenant_memos() -> None:
+    """Drop this process's memos now (other processes follow the shared version)."""
+    current_app.extensions["foyer.tenant_cache"].forget_memos()
+
+
+def watch_settings(*models: type) -> None:
+    """Committing a change to one of these rows invalidates the tenant cache everywhere."""
+    global _watched
+    _watched = tuple(dict.fromkeys((*_watched, *models)))
+
+
 def _invalidate_on_change(session: Session, _context: object) -> None:
     changed = itertools.chain(session.new, session.dirty, session.deleted)
-    if any(isinstance(row, Tenant | Domain) for row in changed):
+    if any(isinstance(row, _watched) for row in changed):
         after_commit(forget_tenants)
 
 

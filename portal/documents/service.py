@@ -6,11 +6,14 @@ request; every change tells the other side through `notices`.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import Any
 
 from flask_babel import gettext
-from sqlalchemy import Select, and_, case, func, select, update
+from sqlalchemy import Row, Select, and_, case, func, select, update
 from werkzeug.datastructures import FileStorage
 
 from portal.auth.models import StaffMember
@@ -18,7 +21,7 @@ from portal.clients.models import ClientAccount
 from portal.core.database import utcnow
 from portal.core.errors import UserError
 from portal.core.extensions import db
-from portal.core.waiting import WaitingItem
+from portal.core.waiting import ACCOUNT, TENANT, WaitingItem, run_parts, shaped
 from portal.documents import links, notices
 from portal.documents.models import OPEN_FOR_CLIENT, DocumentRequest, RequestStatus, RequestUpload
 from portal.files.models import ClientFile, UploaderKind
@@ -254,32 +257,52 @@ def uploads_of(tenant: TenantSnapshot, request_id: int) -> list[tuple[RequestUpl
 
 def items_for_client(tenant: TenantSnapshot, account_id: int, contact_id: int) -> list[WaitingItem]:
     """The account's document requests waiting for the client, for the home's "Waiting for
-    you" list (one query)."""
-    requests = db.session.scalars(
-        owned(
-            DocumentRequest,
-            tenant,
-            DocumentRequest.account_id == account_id,
+    you" list (one query; the home runs `waiting_part` with the other modules' parts)."""
+    rows = run_parts({"document": waiting_part()}, tenant.id, account_id)
+    return waiting_items(rows["document"])
+
+
+@functools.cache
+def waiting_part() -> Select[Any]:
+    """The open requests, dated first, as rows of the shared "waiting" shape."""
+    return (
+        select(
+            *shaped(
+                "document",
+                id=DocumentRequest.id,
+                title=DocumentRequest.title,
+                note=DocumentRequest.review_comment,
+                state=DocumentRequest.status,
+                since=func.coalesce(DocumentRequest.reviewed_at, DocumentRequest.created_at),
+                due=DocumentRequest.due_date,
+            )
+        )
+        .where(
+            DocumentRequest.tenant_id == TENANT,
+            DocumentRequest.account_id == ACCOUNT,
             DocumentRequest.status.in_(OPEN_FOR_CLIENT),
         )
         .order_by(DocumentRequest.due_date.is_(None), DocumentRequest.due_date)
         .limit(WAITING_LIMIT)
     )
+
+
+def waiting_items(rows: Sequence[Row[Any]]) -> list[WaitingItem]:
     return [
         WaitingItem(
             kind="document",
-            title=request.title,
+            title=row.title,
             detail=(
-                gettext("Changes requested: %(comment)s", comment=request.review_comment)
-                if request.status == RequestStatus.REOPENED
+                gettext("Changes requested: %(comment)s", comment=row.note)
+                if row.state == RequestStatus.REOPENED
                 else gettext("Document requested")
             ),
-            url=notices.request_path(request.id),
+            url=notices.request_path(row.id),
             action=gettext("Upload"),
-            since=request.reviewed_at or request.created_at,
-            due=_as_datetime(request.due_date),
+            since=row.since,
+            due=_as_datetime(row.due),
         )
-        for request in requests
+        for row in sorted(rows, key=lambda row: (row.due is None, row.due or date.min))
     ]
 
 

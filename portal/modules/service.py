@@ -7,13 +7,27 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from flask import g
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 
 from portal.core.errors import UserError
 from portal.core.extensions import db
 from portal.modules.models import ModuleLink, TenantModule
 from portal.modules.registry import ALL_MODULES, ICONS, ModuleSpec
+from tenants.resolution import forget_tenant_memos, tenant_memo, watch_settings
 from tenants.scoping import owned
+
+# Saving either invalidates the tenant cache, which holds the menu built from them below.
+watch_settings(TenantModule, ModuleLink)
+
+
+@dataclass(frozen=True, slots=True)
+class LinkView:
+    """A firm's link as the client menu and Links page show it (plain data: it is cached)."""
+
+    id: int
+    title: str
+    url: str
+    mode: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,10 +58,17 @@ def _overrides(tenant_id: int) -> dict[str, TenantModule]:
 
 def forget_module_cache() -> None:
     g.pop("module_overrides", None)
+    forget_tenant_memos()
 
 
 def tenant_modules(tenant_id: int) -> list[TenantModuleView]:
-    """Every registry module with the tenant's overrides, in the tenant's order."""
+    """Every registry module with the tenant's overrides, in the tenant's order: built once per
+    tenant and language until the settings change (every page's menu asks, several times)."""
+    locale = str(get_locale() or "")
+    return list(tenant_memo(("modules", tenant_id, locale), lambda: _views(tenant_id)))
+
+
+def _views(tenant_id: int) -> tuple[TenantModuleView, ...]:
     overrides = _overrides(tenant_id)
     views = []
     for spec in ALL_MODULES:
@@ -63,7 +84,7 @@ def tenant_modules(tenant_id: int) -> list[TenantModuleView]:
                 position=row.position if row is not None and row.position else spec.order,
             )
         )
-    return sorted(views, key=lambda v: (v.position, v.spec.order))
+    return tuple(sorted(views, key=lambda v: (v.position, v.spec.order)))
 
 
 def module_view(tenant_id: int, key: str) -> TenantModuleView | None:
@@ -76,11 +97,21 @@ def is_enabled(tenant_id: int, key: str) -> bool:
 
 
 def links_of(tenant_id: int) -> list[ModuleLink]:
+    """The rows, for the settings page that edits them."""
     return list(
         db.session.scalars(
             owned(ModuleLink, tenant_id).order_by(ModuleLink.position, ModuleLink.id)
         )
     )
+
+
+def link_views(tenant_id: int) -> list[LinkView]:
+    """The firm's links for the client's menu and Links page, cached like the modules."""
+    return list(tenant_memo(("links", tenant_id), lambda: _link_views(tenant_id)))
+
+
+def _link_views(tenant_id: int) -> tuple[LinkView, ...]:
+    return tuple(LinkView(link.id, link.title, link.url, link.mode) for link in links_of(tenant_id))
 
 
 def save_order(tenant_id: int, keys: list[str]) -> None:

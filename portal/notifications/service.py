@@ -8,6 +8,7 @@ jobs claim rows atomically and a recurring sweep re-queues groups whose job neve
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Iterable
@@ -17,7 +18,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import force_locale
 from redis.exceptions import RedisError
-from sqlalchemy import ColumnElement, func, inspect, select, update
+from sqlalchemy import ColumnElement, Select, func, inspect, select, update
 
 from jobs.queue import enqueue
 from portal.auth.models import StaffMember
@@ -27,6 +28,7 @@ from portal.core.database import after_commit, utcnow
 from portal.core.extensions import db
 from portal.core.i18n import N_, language_for
 from portal.core.redis_store import get_redis
+from portal.core.waiting import CONTACT, TENANT, shaped
 from portal.notifications.models import Notification, PushSubscription
 from tenants.scoping import owned
 from tenants.snapshot import TenantSnapshot
@@ -138,15 +140,26 @@ def is_viewing(tenant_id: int, recipient: Recipient, group_key: str) -> bool:
 
 def unread_count(tenant: TenantSnapshot, recipient: Recipient) -> int:
     return int(
-        db.session.scalar(
-            select(func.count(Notification.id)).where(
-                Notification.tenant_id == tenant.id,
-                *_of(recipient),
-                Notification.read_at.is_(None),
-            )
-        )
+        db.session.scalar(select(func.count(Notification.id)).where(*_unread(tenant.id, recipient)))
         or 0
     )
+
+
+@functools.cache
+def unread_part(kind: str) -> Select[Any]:
+    """The bell's count of the person CONTACT of this `kind`, as one row of a page's combined
+    statement (core.waiting)."""
+    query = select(*shaped("unread notifications", number=func.count(Notification.id)))
+    return query.where(
+        Notification.tenant_id == TENANT,
+        Notification.recipient_kind == kind,
+        Notification.recipient_id == CONTACT,
+        Notification.read_at.is_(None),
+    )
+
+
+def _unread(tenant_id: int, recipient: Recipient) -> tuple[Any, ...]:
+    return (Notification.tenant_id == tenant_id, *_of(recipient), Notification.read_at.is_(None))
 
 
 def mark_group_read(tenant: TenantSnapshot, recipient: Recipient, group_key: str) -> int:

@@ -7,14 +7,15 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from portal.auth.principals import PrincipalKind
-from portal.billing.waiting import items_for_client as invoice_items
+from portal.billing import waiting as invoices
 from portal.core.database import utcnow
 from portal.core.extensions import db
-from portal.core.waiting import WaitingItem
-from portal.documents.service import items_for_client as document_items
-from portal.messaging.waiting import items_for_client as message_items
+from portal.core.waiting import WaitingItem, run_parts
+from portal.documents import service as documents
+from portal.messaging import waiting as messages
 from portal.messaging.welcome import deliver_welcome
 from portal.modules.service import is_enabled
+from portal.web.modules.nav import count_parts, remember_counts
 from portal.web.session import client_required
 from tenants.context import current_tenant
 from themes.loader import render_themed
@@ -68,11 +69,20 @@ def home() -> str:
 
 def waiting_items(contact_id: int) -> list[WaitingItem]:
     """ "Waiting for you": what every module wants from the client in this account, dated
-    items first by due date, then the newest."""
-    items = document_items(current_tenant, g.account.id, contact_id)
-    items += message_items(current_tenant, g.account.id, contact_id)
-    if is_enabled(current_tenant.id, "invoices"):
-        items += invoice_items(current_tenant, g.account.id, contact_id)
+    items first by due date, then the newest. One statement for every module, with the
+    menu's and the bell's counts."""
+    account_id = g.account.id
+    parts = {"document": documents.waiting_part()} | messages.waiting_parts(current_tenant)
+    invoices_on = is_enabled(current_tenant.id, "invoices")
+    if invoices_on:
+        parts["invoice"] = invoices.waiting_part()
+    parts |= count_parts(current_tenant.id)
+    rows = run_parts(parts, current_tenant.id, account_id, contact_id)
+    remember_counts(rows)
+    items = documents.waiting_items(rows["document"])
+    items += messages.waiting_items(current_tenant, rows)
+    if invoices_on:
+        items += invoices.waiting_items(rows["invoice"])
     newest_first = sorted(items, key=lambda item: item.since, reverse=True)
     return sorted(newest_first, key=lambda item: (item.due is None, item.due or item.since))
 

@@ -32,7 +32,8 @@ from portal.notifications.forms import chosen_modes, field_name, preferences_for
 from portal.notifications.manifest import icon_svg, manifest
 from portal.notifications.preferences import preferences, save_preferences, shows_preview
 from portal.notifications.push import DEVICE_KEY
-from portal.notifications.service import KINDS, Recipient, unread_count
+from portal.notifications.service import KINDS, Recipient
+from portal.web.modules.nav import client_counts
 from portal.web.session import ACCOUNT_KEY, client_required
 from tenants.context import current_tenant
 from themes.loader import render_themed
@@ -62,7 +63,7 @@ def client_notification_count() -> int:
     """The bell's badge in the portal header: one query, only on pages that show the bell."""
     if g.get("tenant") is None or getattr(current_user, "kind", None) != PrincipalKind.CLIENT:
         return 0
-    return unread_count(current_tenant, _me())
+    return client_counts().notifications  # with the menu's badge, in one statement
 
 
 @bp.get("/notifications")
