@@ -113,6 +113,8 @@ class Membership(TenantOwned, Model):
         ),
         ForeignKeyConstraint(["tenant_id", "contact_id"], ["contacts.tenant_id", "contacts.id"]),
         Index("ix_community_members_tenant_contact", "tenant_id", "contact_id"),
+        # A group's member list, newest first, one page at a time (every client in a big group).
+        Index("ix_community_members_tenant_group_joined", "tenant_id", "group_id", "joined_at"),
     )
 
     tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), primary_key=True)
