@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from portal.core.pagination import Page
 from tenants.snapshot import TenantSnapshot
 
 
@@ -23,14 +24,18 @@ class PaymentRow:
     invoice_numbers: tuple[str, ...] = ()
 
 
-HistorySource = Callable[[TenantSnapshot, int, int], list[PaymentRow]]
+HistorySource = Callable[[TenantSnapshot, int, int, int], list[PaymentRow]]
 _source: list[HistorySource] = []
 
 
 def set_history_source(source: HistorySource) -> None:
-    """`source(tenant, account_id, limit)`: the newest payments of the account first."""
+    """`source(tenant, account_id, limit, offset)`: the account's payments, newest first."""
     _source[:] = [source]
 
 
-def payment_history(tenant: TenantSnapshot, account_id: int, limit: int = 50) -> list[PaymentRow]:
-    return _source[0](tenant, account_id, limit) if _source else []
+def payment_history(
+    tenant: TenantSnapshot, account_id: int, number: int = 1, per_page: int = 25
+) -> Page[PaymentRow]:
+    """Page `number` of the account's payments: one row more than shown tells of a next page."""
+    rows = _source[0](tenant, account_id, per_page + 1, (number - 1) * per_page) if _source else []
+    return Page(rows[:per_page], number, per_page, len(rows) > per_page)

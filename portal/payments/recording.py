@@ -160,7 +160,9 @@ def record_payment(
     return payment
 
 
-def _history(tenant: TenantSnapshot, account_id: int, limit: int) -> list[history.PaymentRow]:
+def _history(
+    tenant: TenantSnapshot, account_id: int, limit: int, offset: int
+) -> list[history.PaymentRow]:
     """The account's newest payments with the numbers of the invoices they paid (two queries)."""
     payments = list(
         db.session.scalars(
@@ -168,6 +170,7 @@ def _history(tenant: TenantSnapshot, account_id: int, limit: int) -> list[histor
             .where(Payment.tenant_id == tenant.id, Payment.account_id == account_id)
             .order_by(Payment.paid_on.desc(), Payment.id.desc())
             .limit(limit)
+            .offset(offset)
         )
     )
     numbers = invoice_numbers(tenant.id, [payment.id for payment in payments])

@@ -136,7 +136,7 @@ def test_client_sees_own_account_only_overdue_and_history(
     other = make_invoice(tenant, second, line(price=1111), send=True)
     saved = list(history._source)  # payments' own reader, put back afterwards
     set_history_source(
-        lambda _t, account_id, _limit: (
+        lambda _t, account_id, _limit, _offset: (
             [
                 PaymentRow(
                     date(2026, 11, 2), 2500, "USD", "Bank transfer", "REF-42", (current.number,)

@@ -58,4 +58,9 @@ def test_payment_lists_query_count_does_not_grow(request, tenant, account_id, wh
         assert response.status_code == 200
         assert f"Cheque {size - 1:04d}" in response.get_data(as_text=True), "rows not listed"
         counts[size] = len(statements)
+    html = response.get_data(as_text=True)
+    assert 'rel="next"' in html and "Cheque 0000" not in html, "100 payments on one page"
+    if who == "client":  # the oldest payments are on the payment history's last page
+        last = browser.get("/invoices/?payments=4").get_data(as_text=True)
+        assert "Cheque 0000" in last and "Cheque 0025" not in last and 'rel="prev"' in last
     assert len(set(counts.values())) == 1, f"{page}: statements per request by rows: {counts}"

@@ -50,7 +50,9 @@ def index() -> str:
         "portal/invoices/index.html",
         page=page,
         outstanding=invoices.outstanding_minor(current_tenant, g.account.id),
-        payments=payment_history(current_tenant, g.account.id),
+        payments=payment_history(
+            current_tenant, g.account.id, page_number(request.args, "payments")
+        ),
         today=date.today(),
     )
 
