@@ -3,11 +3,7 @@ reason that is kept and audited; impersonation is not offered."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
-
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from portal.audit.models import AuditEvent
 from portal.clients.models import ClientAccount, Contact
@@ -15,21 +11,7 @@ from portal.core.database import utcnow
 from portal.core.extensions import db
 from portal.operations.models import TenantLifecycle
 from tenants.models import Domain, Tenant
-
-
-@contextmanager
-def counting() -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        if "cache_versions" not in statement:
-            statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
+from tests.fixtures.queries import counting
 
 
 def add_tenants(start: int, stop: int) -> None:
