@@ -352,7 +352,9 @@ def add_clients(url: str, slug: str, emails: list[str], password: str) -> None:
         db.engine.dispose()
 
 
-def wait_for_http(port: int, host: str, path: str, process: subprocess.Popen, log: Path) -> None:
+def wait_for_http(
+    port: int, host: str, path: str, process: subprocess.Popen, log: Path, timeout: float = 120
+) -> None:
     """Until the server answers `path` (any status below 500); fail with its log if it died."""
 
     def answers() -> bool:
@@ -364,7 +366,7 @@ def wait_for_http(port: int, host: str, path: str, process: subprocess.Popen, lo
             return False
 
     try:
-        wait_until(answers, timeout=60, what=f"the server on port {port}", interval=0.2)
+        wait_until(answers, timeout=timeout, what=f"the server on port {port}", interval=0.2)
     except TimeoutError as error:
         raise TimeoutError(f"{error}; its log ends:\n{log_tail(log)}") from None
 
