@@ -18,8 +18,8 @@ from portal.billing.models import Invoice, InvoiceStatus, Matter
 from portal.clients.models import AccountContact, Contact
 from portal.core.extensions import db
 from tests.billing.conftest import line
+from tests.fixtures.queries import counting
 from tests.fixtures.tenants import csrf_from
-from tests.security.test_list_queries import counting
 
 
 def _form(

@@ -14,8 +14,8 @@ from portal.messaging.models import (
     Service,
     Thread,
 )
+from tests.fixtures.queries import counting
 from tests.messaging.conftest import account_id
-from tests.security.test_list_queries import counting
 
 SIZES = (10, 100)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from portal.core.extensions import db
 from portal.notifications.models import Notification
-from tests.security.test_list_queries import counting
+from tests.fixtures.queries import counting
 
 
 def add(tenant_id: int, kind: str, recipient_id: int, count: int) -> None:

@@ -9,7 +9,7 @@ from portal.auth.sessions import SignInSession
 from portal.auth.tokens import hash_token
 from portal.clients.models import Contact
 from portal.core.extensions import db
-from tests.security.test_list_queries import counting
+from tests.fixtures.queries import counting
 
 
 def add_sessions(tenant_id: int, kind: str, person: int, count: int, start: int) -> None:

@@ -15,7 +15,7 @@ from jobs.team import purge_audit_events
 from portal.audit.models import AuditEvent
 from portal.core.database import utcnow
 from portal.core.extensions import db
-from tests.security.test_list_queries import counting
+from tests.fixtures.queries import counting
 
 DAY = datetime(2026, 11, 2, 12, 0)
 

@@ -14,9 +14,9 @@ from portal.clients import directory
 from portal.core.extensions import db
 from portal.messaging.models import Thread
 from tests.fixtures.people import sign_in_staff, tenant_host
+from tests.fixtures.queries import counting
 from tests.fixtures.smtp import html_of, text_of
 from tests.fixtures.tenants import STAFF_PASSWORD
-from tests.security.test_list_queries import counting
 
 NEW_PASSWORD = "tidal lantern pebble 64"
 LINK = re.compile(r"https://[a-z0-9.-]+/admin/invitation/[A-Za-z0-9_-]+")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from portal.clients import directory
 from portal.clients.teammates import TeammateRequest
 from portal.core.extensions import db
-from tests.security.test_list_queries import counting
+from tests.fixtures.queries import counting
 
 
 def _add(tenant_id: int, start: int, stop: int) -> None:
