@@ -25,7 +25,7 @@ from portal.clients.invitations import (
 from portal.clients.models import BulkInvite, ClientAccount, Contact
 from portal.core.errors import UserError, form_status, show_on_form
 from portal.core.extensions import db
-from portal.core.pagination import page_number, sort_key
+from portal.core.pagination import cursor_arg, page_number, sort_key
 from tenants.context import current_tenant
 from tenants.scoping import get_owned
 
@@ -71,7 +71,12 @@ def index() -> str:
     sort, descending = sort_key(request.args, listing.ACCOUNT_SORTS, "name")
     filters = _filters()
     page = listing.account_page(
-        current_tenant.id, page_number(request.args), sort, descending, **filters
+        current_tenant.id,
+        page_number(request.args),
+        sort,
+        descending,
+        cursor_arg(request.args),
+        **filters,
     )
     return render_template(
         "admin/clients/index.html",
@@ -329,7 +334,12 @@ def signups() -> str:
     return render_template(
         "admin/clients/signups.html",
         page=listing.signup_page(
-            tenant.id, page_number(request.args), sort, descending, search=search
+            tenant.id,
+            page_number(request.args),
+            sort,
+            descending,
+            search=search,
+            cursor=cursor_arg(request.args),
         ),
         sort=sort,
         descending=descending,
@@ -354,6 +364,7 @@ def pending() -> str:
         descending,
         status=status if status in listing.PENDING_STATUSES else "",
         search=(request.args.get("q") or "").strip()[:200],
+        cursor=cursor_arg(request.args),
     )
     return render_template(
         "admin/clients/pending.html",

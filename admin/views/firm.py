@@ -62,7 +62,7 @@ CHART_SERIES = (
 def dashboard() -> str:
     """Home: activation counts and their last weeks, invites needing attention, activity."""
     tenant_id = current_tenant.id
-    weeks = activation.history(tenant_id)
+    counts, weeks = activation.overview(tenant_id)
     chart = stacked_bars(
         [week.ends.strftime("%d %b") for week in weeks],
         CHART_SERIES,
@@ -70,7 +70,7 @@ def dashboard() -> str:
     )
     return render_template(
         "admin/firm/dashboard.html",
-        counts=activation.counts(tenant_id),
+        counts=counts,
         weeks=weeks,
         chart=chart,
         series=CHART_SERIES,

@@ -16,7 +16,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, exists, func, not_, or_, select
+from sqlalchemy.orm import aliased
 
+from portal.clients import figures
 from portal.clients.models import AccountContact, ClientAccount, Contact, Invitation
 from portal.core.database import utcnow
 from portal.core.extensions import db
@@ -204,10 +206,13 @@ def needing_attention(tenant_id: int, now: datetime | None = None) -> list[Atten
     """Open invitations that expired, bounced or were sent MANY_SENDS times or more, to
     contacts who still have access and have not activated; most recently sent first."""
     now = now or utcnow()
-    newest = (
-        select(func.max(Invitation.id))
-        .where(Invitation.tenant_id == tenant_id)
-        .group_by(Invitation.contact_id)
+    newer = aliased(Invitation)
+    # Latest invitations only (no newer one), read from the (tenant, last_sent_at, contact)
+    # index most recent first: no pass over all invitations (bench.client_lists: 0.6 s).
+    newest = ~exists().where(
+        newer.tenant_id == tenant_id,
+        newer.contact_id == Invitation.contact_id,
+        newer.id > Invitation.id,
     )
     rows = db.session.execute(
         select(Invitation, Contact.email, _first_account())
@@ -217,7 +222,7 @@ def needing_attention(tenant_id: int, now: datetime | None = None) -> list[Atten
         )
         .where(
             Invitation.tenant_id == tenant_id,
-            Invitation.id.in_(newest),
+            newest,
             Invitation.accepted_at.is_(None),
             Invitation.cancelled_at.is_(None),
             Invitation.last_sent_at.is_not(None),
@@ -229,7 +234,7 @@ def needing_attention(tenant_id: int, now: datetime | None = None) -> list[Atten
                 Invitation.send_count >= MANY_SENDS,
             ),
         )
-        .order_by(Invitation.last_sent_at.desc(), Invitation.id.desc())
+        .order_by(Invitation.last_sent_at.desc(), Invitation.contact_id.desc())
         .limit(ATTENTION_LIMIT)
     ).all()
     result = []
@@ -280,3 +285,30 @@ def recent_activity(tenant_id: int) -> list[Activity]:
     ]
     items.sort(key=lambda item: item.at, reverse=True)
     return items[:ACTIVITY_LIMIT]
+
+
+def overview(tenant_id: int) -> tuple[Counts, list[Week]]:
+    """`counts` and `history` for the dashboard, cached until the firm's clients change
+    (portal.clients.figures): both read every contact (5 s at 150,000 accounts)."""
+    stored = figures.cached(
+        tenant_id,
+        "activation",
+        lambda: _to_json(counts(tenant_id), history(tenant_id)),
+    )
+    now = {Funnel(name): number for name, number in stored["contacts"].items()}
+    weeks = [
+        Week(datetime.fromisoformat(ends), {Funnel(n): v for n, v in values.items()})
+        for ends, values in stored["weeks"]
+    ]
+    return Counts(now, stored["accounts_active"], stored["accounts_offline"]), weeks
+
+
+def _to_json(now: Counts, weeks: list[Week]) -> dict[str, Any]:
+    return {
+        "contacts": {str(name): number for name, number in now.contacts.items()},
+        "accounts_active": now.accounts_active,
+        "accounts_offline": now.accounts_offline,
+        "weeks": [
+            [week.ends.isoformat(), {str(n): v for n, v in week.counts.items()}] for week in weeks
+        ],
+    }

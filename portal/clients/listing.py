@@ -8,11 +8,12 @@ query each. Sorting and filters are plain strings from the URL, checked against 
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, null, or_, select, true
+from sqlalchemy.orm import aliased
 
 from portal.clients.directory import account_query
 from portal.clients.invitations import latest_invitations
@@ -23,7 +24,7 @@ from portal.core.database import utcnow
 from portal.core.emails import normalize_email
 from portal.core.errors import UserError
 from portal.core.extensions import db
-from portal.core.pagination import PER_PAGE, Page, paginate
+from portal.core.pagination import PER_PAGE, Cursor, Page, keyset_page, ordered, paginate
 from tenants.scoping import owned
 
 ACCOUNT_SORTS = ("name", "contacts", "last_login", "created")
@@ -47,26 +48,55 @@ class AccountListRow:
         return max(self.contacts - len(self.emails), 0)
 
 
-def _ordered(query: Any, column: Any, descending: bool, tiebreak: Any) -> Any:
-    """Empty values (never sent, never signed in) count as the smallest."""
-    order = column.desc().nulls_last() if descending else column.asc().nulls_first()
-    return query.order_by(None).order_by(order, tiebreak)
+def _account_sort(tenant_id: int, sort: str) -> tuple[Any, bool]:
+    """The SQL value the clients list sorts by, and whether it can be empty. Name and
+    creation date have (tenant, value, id) indexes; the contact count and last login are
+    per-account subqueries (a full pass, but still no OFFSET)."""
+    links = and_(
+        AccountContact.tenant_id == tenant_id, AccountContact.account_id == ClientAccount.id
+    )
+    if sort == "contacts":
+        return select(func.count()).where(links).scalar_subquery(), False
+    if sort == "last_login":
+        latest = (
+            select(func.max(Contact.last_login_at))
+            .join(
+                Contact,
+                and_(
+                    Contact.tenant_id == AccountContact.tenant_id,
+                    Contact.id == AccountContact.contact_id,
+                ),
+            )
+            .where(links)
+            .scalar_subquery()
+        )
+        return latest, True
+    if sort == "created":
+        return ClientAccount.created_at, False
+    return func.lower(ClientAccount.name), False
 
 
 def account_page(
-    tenant_id: int, number: int, sort: str, descending: bool, **filters: str
+    tenant_id: int,
+    number: int,
+    sort: str,
+    descending: bool,
+    cursor: Cursor | None = None,
+    **filters: str,
 ) -> Page[AccountListRow]:
-    """The clients list: accounts with their status, contacts' emails and invitations."""
+    """The clients list: accounts with their status, contacts' emails and invitations.
+
+    The page's accounts come from one indexed statement; their contacts (and so the status,
+    contact count and last login) from a second, their invitations from a third."""
     query = account_query(tenant_id, **filters)
-    columns = query.selected_columns
-    by = {
-        "name": func.lower(ClientAccount.name),
-        "contacts": columns.contacts,
-        "last_login": columns.last_login,
-        "created": ClientAccount.created_at,
-    }[sort]
-    page = paginate(_ordered(query, by, descending, ClientAccount.id), number)
-    ids = [account.id for account, *_ in page.items]
+    key, nullable = _account_sort(tenant_id, sort)
+    if cursor is None and number > 1:  # a bare page number (old links): OFFSET
+        page = paginate(ordered(query, key, descending, ClientAccount.id), number)
+    else:
+        page = keyset_page(
+            query, key, ClientAccount.id, descending, cursor, number, nullable=nullable
+        )
+    ids = [account.id for account in page.items]
     links = (
         db.session.execute(
             select(AccountContact.account_id, AccountContact.login_enabled, Contact)
@@ -84,37 +114,71 @@ def account_page(
         else []
     )
     invitations = latest_invitations(tenant_id, sorted({c.id for _, _, c in links}))
-    emails: dict[int, list[str]] = {}
-    counts: dict[int, dict[ContactStatus, int]] = {}
+    contacts: dict[int, list[tuple[bool, Contact]]] = {}
     for account_id, login, contact in links:
-        shown = emails.setdefault(account_id, [])
-        if len(shown) < EMAILS_SHOWN:
-            shown.append(contact.email)
-        status = contact_status(contact, login, invitations.get(contact.id))
-        per = counts.setdefault(account_id, {})
-        per[status] = per.get(status, 0) + 1
-    rows = [
-        AccountListRow(
-            account,
-            account_status(bool(login_any)),
-            contacts,
-            last,
-            emails.get(account.id, []),
-            counts.get(account.id, {}),
+        contacts.setdefault(account_id, []).append((login, contact))
+    rows = []
+    for account in page.items:
+        linked = contacts.get(account.id, [])
+        counts: dict[ContactStatus, int] = {}
+        for login, contact in linked:
+            status = contact_status(contact, login, invitations.get(contact.id))
+            counts[status] = counts.get(status, 0) + 1
+        logins = [c.last_login_at for _, c in linked if c.last_login_at is not None]
+        rows.append(
+            AccountListRow(
+                account,
+                account_status(any(login for login, _ in linked)),
+                len(linked),
+                max(logins, default=None),
+                [c.email for _, c in linked[:EMAILS_SHOWN]],
+                counts,
+            )
         )
-        for account, login_any, contacts, last in page.items
-    ]
-    return Page(rows, page.number, page.per_page, page.has_next)
+    return replace(page, items=rows)
 
 
-def account_count(tenant_id: int, **filters: str) -> int:
-    """How many accounts the filters match (all pages), for "Select all N matching"."""
-    matching = account_query(tenant_id, **filters).order_by(None).subquery()
-    return db.session.scalar(select(func.count()).select_from(matching)) or 0
+@dataclass(frozen=True)
+class Count:
+    """How many rows a list's filters match: exact up to EXACT_UP_TO, else an estimate."""
+
+    value: int
+    exact: bool
+
+    def __str__(self) -> str:
+        return str(self.value) if self.exact else f"about {self.value:,}"
 
 
-def _pending_status(status: str) -> ColumnElement[bool] | None:
-    """SQL for one status of `portal.clients.pending.PendingStatus` (same rules, in order)."""
+EXACT_UP_TO = 5_000
+
+
+def account_count(tenant_id: int, **filters: str) -> Count:
+    """How many accounts the filters match (all pages), for "Select all N matching": counted
+    up to EXACT_UP_TO rows (a small firm sees the exact number), beyond that PostgreSQL's
+    planner estimate instead of a count over the whole table (bench.client_lists: 244 ms)."""
+    ids = account_query(tenant_id, **filters).with_only_columns(ClientAccount.id).order_by(None)
+    postgres = db.engine.dialect.name == "postgresql"
+    counted = ids.limit(EXACT_UP_TO + 1) if postgres else ids
+    found = db.session.scalar(select(func.count()).select_from(counted.subquery())) or 0
+    if found <= EXACT_UP_TO or not postgres:
+        return Count(found, True)
+    return Count(max(_estimate(ids), found), False)
+
+
+def _estimate(statement: Any) -> int:
+    """The planner's row estimate for `statement` (PostgreSQL statistics, no rows read)."""
+    compiled = statement.compile(dialect=db.engine.dialect)
+    plan = (
+        db.session.connection()
+        .exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}", compiled.params)
+        .scalar()
+    )
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+def _pending_status(status: str, Invitation: Any = Invitation) -> ColumnElement[bool] | None:  # noqa: N803
+    """SQL for one status of `portal.clients.pending.PendingStatus` (same rules, in order),
+    on `Invitation` or an alias of it."""
     sent = Invitation.last_sent_at.is_not(None)
     open_ = and_(Invitation.cancelled_at.is_(None), sent)
     conditions: dict[str, ColumnElement[bool]] = {
@@ -149,45 +213,94 @@ def pending_page(
     search: str = "",
     only: Collection[int] | None = None,
     per_page: int = PER_PAGE,
+    cursor: Cursor | None = None,
 ) -> Page[PendingRow]:
     """Contacts with portal access on a live account who have not activated yet (`only`:
     just these contact ids, for actions on the selected rows)."""
-    newest = (
-        select(Invitation.contact_id, func.max(Invitation.id).label("invitation_id"))
-        .where(Invitation.tenant_id == tenant_id)
-        .group_by(Invitation.contact_id)
-        .subquery()
-    )
-    has_access = exists().where(
-        AccountContact.tenant_id == Contact.tenant_id,
-        AccountContact.contact_id == Contact.id,
-        AccountContact.login_enabled.is_(True),
-    )
-    query = (
-        select(Contact, Invitation)
-        .outerjoin(newest, newest.c.contact_id == Contact.id)
-        .outerjoin(
-            Invitation,
-            and_(Invitation.tenant_id == tenant_id, Invitation.id == newest.c.invitation_id),
+
+    def pending(invitation: Any, query: Select[Any]) -> Select[Any]:
+        """The list's conditions on `query` (contacts joined to their latest invitation)."""
+        has_access = exists().where(
+            AccountContact.tenant_id == Contact.tenant_id,
+            AccountContact.contact_id == Contact.id,
+            AccountContact.login_enabled.is_(True),
         )
-        .where(Contact.tenant_id == tenant_id, Contact.activated_at.is_(None), has_access)
-    )
-    if only is not None:
-        query = query.where(Contact.id.in_(list(only)))
-    condition = _pending_status(status)
-    if condition is not None:
-        query = query.where(condition)
-    if search:
-        pattern = f"%{search.lower()}%"
         query = query.where(
-            or_(func.lower(Contact.email).like(pattern), func.lower(Contact.name).like(pattern))
+            Contact.tenant_id == tenant_id, Contact.activated_at.is_(None), has_access
         )
-    by = {
-        "sent": Invitation.last_sent_at,
-        "email": func.lower(Contact.email),
-        "count": Invitation.send_count,
-    }[sort]
-    page = paginate(_ordered(query, by, descending, Contact.id), number, per_page)
+        if only is not None:
+            query = query.where(Contact.id.in_(list(only)))
+        condition = _pending_status(status, invitation)
+        if condition is not None:
+            query = query.where(condition)
+        if search:
+            pattern = f"%{search.lower()}%"
+            query = query.where(
+                or_(func.lower(Contact.email).like(pattern), func.lower(Contact.name).like(pattern))
+            )
+        return query
+
+    # Two shapes of the same rows, each read in its own index order: from the contacts, with
+    # each one's latest invitation (LATERAL), and from the invitations (latest ones: no newer
+    # one exists), for "latest sent first" (bench.client_lists: 843 ms -> a few ms).
+    latest, joined = _with_latest_invitation(tenant_id)
+    by_contact = pending(latest, joined)
+    newer = aliased(Invitation)
+    by_invitation = pending(
+        Invitation,
+        select(Contact, Invitation)
+        .join(
+            Contact,
+            and_(Contact.tenant_id == Invitation.tenant_id, Contact.id == Invitation.contact_id),
+        )
+        .where(
+            Invitation.tenant_id == tenant_id,
+            ~exists().where(
+                newer.tenant_id == tenant_id,
+                newer.contact_id == Invitation.contact_id,
+                newer.id > Invitation.id,
+            ),
+        ),
+    )
+    if sort == "email":
+        key = func.lower(Contact.email)
+        if cursor is None and number > 1:  # a bare page number (old links): OFFSET
+            page = paginate(ordered(by_contact, key, descending, Contact.id), number, per_page)
+        else:
+            page = keyset_page(
+                by_contact, key, Contact.id, descending, cursor, number, per_page=per_page
+            )
+    else:
+        column = "last_sent_at" if sort == "sent" else "send_count"
+        # The rows without a value: no latest invitation that was sent (or none at all), as
+        # NOT EXISTS, which the planner estimates well (a filter on the LATERAL's NULLs it
+        # estimates at one row, and then compiles the statement with JIT: +1 s).
+        mine, later = aliased(Invitation), aliased(Invitation)
+        sent = exists().where(
+            mine.tenant_id == tenant_id,
+            mine.contact_id == Contact.id,
+            getattr(mine, column).is_not(None),
+            ~exists().where(
+                later.tenant_id == tenant_id,
+                later.contact_id == mine.contact_id,
+                later.id > mine.id,
+            ),
+        )
+        if cursor is None and number > 1:
+            by = getattr(latest, column)
+            page = paginate(ordered(by_contact, by, descending, Contact.id), number, per_page)
+        else:
+            page = keyset_page(
+                by_invitation,
+                getattr(Invitation, column),
+                Invitation.contact_id,
+                descending,
+                cursor,
+                number,
+                nullable=True,
+                per_page=per_page,
+                empty=(by_contact.where(~sent), null(), Contact.id),
+            )
     ids = [contact.id for contact, _ in page.items]
     names: dict[int, list[tuple[str, int]]] = {}
     if ids:
@@ -218,7 +331,33 @@ def pending_page(
         )
         for contact, invitation in page.items
     ]
-    return Page(rows, page.number, page.per_page, page.has_next)
+    return replace(page, items=rows)
+
+
+def _with_latest_invitation(tenant_id: int) -> tuple[Any, Select[Any]]:
+    """(invitation entity, contacts outer-joined to their latest invitation): a LATERAL
+    subquery on PostgreSQL (an index probe per contact read), the latest id on SQLite."""
+    if db.engine.dialect.name == "postgresql":
+        latest = aliased(
+            Invitation,
+            select(Invitation)
+            .where(Invitation.tenant_id == tenant_id, Invitation.contact_id == Contact.id)
+            .order_by(Invitation.id.desc())
+            .limit(1)
+            .subquery()
+            .lateral(),
+        )
+        return latest, select(Contact, latest).outerjoin(latest, true())
+    latest = aliased(Invitation)
+    newest = (
+        select(func.max(Invitation.id))
+        .where(Invitation.tenant_id == tenant_id, Invitation.contact_id == Contact.id)
+        .scalar_subquery()
+    )
+    joined = and_(
+        latest.tenant_id == tenant_id, latest.contact_id == Contact.id, latest.id == newest
+    )
+    return latest, select(Contact, latest).outerjoin(latest, joined)
 
 
 def email_problem(contact: Contact) -> str | None:
@@ -232,7 +371,12 @@ def email_problem(contact: Contact) -> str | None:
 
 
 def signup_page(
-    tenant_id: int, number: int, sort: str, descending: bool, search: str = ""
+    tenant_id: int,
+    number: int,
+    sort: str,
+    descending: bool,
+    search: str = "",
+    cursor: Cursor | None = None,
 ) -> Page[Contact]:
     """Self-registrations whose email is not verified yet."""
     query = owned(Contact, tenant_id).where(
@@ -248,7 +392,9 @@ def signup_page(
         "email": func.lower(Contact.email),
         "name": func.lower(Contact.name),
     }[sort]
-    return paginate(_ordered(query, by, descending, Contact.id), number)
+    if cursor is None and number > 1:  # a bare page number (old links): OFFSET
+        return paginate(ordered(query, by, descending, Contact.id), number)
+    return keyset_page(query, by, Contact.id, descending, cursor, number)
 
 
 def search_accounts(tenant_id: int, text: str, limit: int = 10) -> list[tuple[int, str, str]]:

@@ -102,6 +102,8 @@ class Contact(Principal, TenantOwned, Model):
         Index("ix_contacts_tenant_lower_email", "tenant_id", text("lower(email)"), "id"),
         _trigram("ix_contacts_tenant_email_trgm", "email"),
         _trigram("ix_contacts_tenant_name_trgm", "name"),
+        # The dashboard's latest sign-ins (portal.clients.activation.recent_activity).
+        Index("ix_contacts_tenant_last_login", "tenant_id", "last_login_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -157,6 +159,8 @@ class Invitation(TenantOwned, Model):
         Index("ix_invitations_tenant_contact", "tenant_id", "contact_id"),
         # The pending list, latest sent first (portal.clients.listing.pending_page).
         Index("ix_invitations_tenant_sent", "tenant_id", "last_sent_at", "contact_id"),
+        # The dashboard's latest accepted invitations.
+        Index("ix_invitations_tenant_accepted", "tenant_id", "accepted_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
