@@ -100,12 +100,14 @@ def _deliveries(world: World, start: int, stop: int) -> None:
     )
 
 
-def _tokens(tenant_id: int | None) -> Callable[[World, int, int], None]:
+def _tokens(firm: bool) -> Callable[[World, int, int], None]:
+    """The firm's API tokens, or the operator's (no tenant)."""
+
     def add(world: World, start: int, stop: int) -> None:
-        prefix = "firm" if tenant_id else "ops"
+        prefix = "firm" if firm else "ops"
         db.session.add_all(
             ApiToken(
-                tenant_id=world.tenant_id if tenant_id else None,
+                tenant_id=world.tenant_id if firm else None,
                 name=f"Token {n:04d}",
                 token_hash=f"{prefix}{n:060d}",
                 hint=f"{n:04d}",
@@ -252,10 +254,10 @@ PAGES = {
         "firm", "/admin/courses/{course_id}", _lessons, "Lesson {:04d}", "oldest", False
     ),
     "firm api tokens": ListPage(
-        "firm", "/admin/settings/api-tokens/", _tokens(1), "Token {:04d}", "newest", False
+        "firm", "/admin/settings/api-tokens/", _tokens(firm=True), "Token {:04d}", "newest", False
     ),
     "operator api tokens": ListPage(
-        "operator", "/operator/api-tokens/", _tokens(None), "Token {:04d}", "newest", False
+        "operator", "/operator/api-tokens/", _tokens(firm=False), "Token {:04d}", "newest", False
     ),
     "links": ListPage("client", "/links/", _links, "Link {:04d}", "oldest", False),
 }
