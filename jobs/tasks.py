@@ -30,6 +30,7 @@ JOBS = (
     signups.purge_unverified_signups,
     files.purge_file_trash,
     invites.run_bulk_invite,
+    invites.resume_bulk_invites,
     imports.run_client_import,
     team.send_staff_reset,
     team.purge_audit_events,
@@ -53,6 +54,7 @@ JOBS = (
 
 RECURRING = (
     Recurring("sweep-outbox", mail.sweep_outbox, "OUTBOX_SWEEP_INTERVAL"),
+    Recurring("resume-bulk-invites", invites.resume_bulk_invites, "OUTBOX_SWEEP_INTERVAL"),
     Recurring("purge-signups", signups.purge_unverified_signups, "SIGNUP_PURGE_INTERVAL"),
     Recurring("purge-audit-events", team.purge_audit_events, "AUDIT_PURGE_INTERVAL"),
     Recurring("purge-file-trash", files.purge_file_trash, "FILES_PURGE_INTERVAL"),

@@ -12,7 +12,7 @@ import hashlib
 import hmac
 import logging
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from types import EllipsisType
 
 from flask import current_app
@@ -73,6 +73,33 @@ def send_limit_reached(tenant_id: int, email: str) -> str | None:
         if count >= limit:
             return wording
     return None
+
+
+def send_limits_reached(tenant_id: int, emails: list[str]) -> set[str]:
+    """`send_limit_reached` of many addresses, one query per 500: those that reached one."""
+    now = utcnow()
+    since = [now - window for _, window, _ in SEND_LIMITS]
+    reached: set[str] = set()
+    for start in range(0, len(emails), 500):  # bound parameters stay under SQLite's limit
+        rows = db.session.execute(
+            select(
+                OutboxMessage.to_address,
+                *(func.sum(case((OutboxMessage.created_at >= s, 1), else_=0)) for s in since),
+            )
+            .where(
+                OutboxMessage.tenant_id == tenant_id,
+                OutboxMessage.to_address.in_(emails[start : start + 500]),
+                OutboxMessage.kind == INVITATION_KIND,
+                OutboxMessage.created_at >= min(since),
+            )
+            .group_by(OutboxMessage.to_address)
+        )
+        for address, *counts in rows:
+            if any(
+                count >= limit for (limit, _, _), count in zip(SEND_LIMITS, counts, strict=True)
+            ):
+                reached.add(address)
+    return reached
 
 
 def invitation_token(invitation: Invitation) -> str:
@@ -166,6 +193,69 @@ def send_invitation(
     if wording is not None:
         raise SendLimitReached(contact.email, wording)
     invitation = prepare_invitation(tenant, contact, known)
+    _send(
+        tenant,
+        contact,
+        invitation,
+        portal_account_names(tenant.id, contact.id),
+        invited_by=invited_by,
+        staff_id=staff_id,
+        personal_message=personal_message,
+    )
+    return invitation
+
+
+def send_invitations(
+    tenant: TenantSnapshot,
+    contacts: list[Contact],
+    *,
+    invited_by: str,
+    staff_id: int | None = None,
+    personal_message: str | None = None,
+    not_sent_since: datetime | None = None,
+) -> list[Invitation]:
+    """`send_invitation` for a chunk of a bulk run, with a few queries for the whole chunk.
+
+    Left out: addresses that reached a send limit, and contacts sent an invitation since
+    `not_sent_since` (a resumed run, or a contact of two accounts). The caller commits."""
+    ids = [contact.id for contact in contacts]
+    limited = send_limits_reached(tenant.id, [contact.email for contact in contacts])
+    latest = latest_invitations(tenant.id, ids)
+    names = portal_account_names_of(tenant.id, ids)
+    sent: list[Invitation] = []
+    for contact in contacts:
+        known = latest.get(contact.id)
+        if known is not None and (known.accepted_at or known.cancelled_at):
+            known = None  # as open_invitation: a new one is issued
+        last_sent = known.last_sent_at if known is not None else None
+        if contact.email in limited or (
+            last_sent and not_sent_since and last_sent >= not_sent_since
+        ):
+            continue
+        invitation = prepare_invitation(tenant, contact, known)
+        _send(
+            tenant,
+            contact,
+            invitation,
+            names.get(contact.id, []),
+            invited_by=invited_by,
+            staff_id=staff_id,
+            personal_message=personal_message,
+        )
+        sent.append(invitation)
+    return sent
+
+
+def _send(
+    tenant: TenantSnapshot,
+    contact: Contact,
+    invitation: Invitation,
+    account_names: list[str],
+    *,
+    invited_by: str,
+    staff_id: int | None,
+    personal_message: str | None,
+) -> None:
     now = utcnow()
     if personal_message is not None:
         invitation.personal_message = personal_message.strip()
@@ -182,14 +272,13 @@ def send_invitation(
         INVITATION_KIND,
         link=invitation_link(tenant, invitation),
         contact=contact,
-        account_names=portal_account_names(tenant.id, contact.id),
+        account_names=account_names,
         personal_message=invitation.personal_message,
         invited_by=invited_by,
         expiry_days=tenant.invite_expiry_days,
         reminder=invitation.send_count > 1,  # a resend uses the firm's reminder wording
     )
     emit(tenant, "client.invited", {"contact_id": contact.id, "email": contact.email})
-    return invitation
 
 
 def portal_account_names(tenant_id: int, contact_id: int) -> list[str]:
@@ -210,6 +299,29 @@ def portal_account_names(tenant_id: int, contact_id: int) -> list[str]:
             .order_by(ClientAccount.name)
         )
     )
+
+
+def portal_account_names_of(tenant_id: int, contact_ids: list[int]) -> dict[int, list[str]]:
+    """`portal_account_names` of many contacts, one query per 500: contact id → names."""
+    found: dict[int, list[str]] = {}
+    for start in range(0, len(contact_ids), 500):
+        rows = db.session.execute(
+            select(AccountContact.contact_id, ClientAccount.name)
+            .join(
+                AccountContact,
+                (AccountContact.tenant_id == ClientAccount.tenant_id)
+                & (AccountContact.account_id == ClientAccount.id),
+            )
+            .where(
+                ClientAccount.tenant_id == tenant_id,
+                AccountContact.contact_id.in_(contact_ids[start : start + 500]),
+                AccountContact.login_enabled.is_(True),
+            )
+            .order_by(ClientAccount.name)
+        )
+        for contact_id, name in rows:
+            found.setdefault(contact_id, []).append(name)
+    return found
 
 
 def notify_account_added(tenant: TenantSnapshot, contact: Contact, account: ClientAccount) -> None:
