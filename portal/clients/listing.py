@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, exists, func, null, or_, select, true
 from sqlalchemy.orm import aliased
 
-from portal.clients.directory import account_query
+from portal.clients.directory import filtered_accounts
 from portal.clients.invitations import latest_invitations
 from portal.clients.models import AccountContact, ClientAccount, Contact, Invitation
 from portal.clients.pending import PendingRow
@@ -48,13 +48,11 @@ class AccountListRow:
         return max(self.contacts - len(self.emails), 0)
 
 
-def _account_sort(tenant_id: int, sort: str) -> tuple[Any, bool]:
+def _account_sort(tenant_id: int, sort: str, account: Any) -> tuple[Any, bool]:
     """The SQL value the clients list sorts by, and whether it can be empty. Name and
     creation date have (tenant, value, id) indexes; the contact count and last login are
     per-account subqueries (a full pass, but still no OFFSET)."""
-    links = and_(
-        AccountContact.tenant_id == tenant_id, AccountContact.account_id == ClientAccount.id
-    )
+    links = and_(AccountContact.tenant_id == tenant_id, AccountContact.account_id == account.id)
     if sort == "contacts":
         return select(func.count()).where(links).scalar_subquery(), False
     if sort == "last_login":
@@ -72,8 +70,8 @@ def _account_sort(tenant_id: int, sort: str) -> tuple[Any, bool]:
         )
         return latest, True
     if sort == "created":
-        return ClientAccount.created_at, False
-    return func.lower(ClientAccount.name), False
+        return account.created_at, False
+    return func.lower(account.name), False
 
 
 def account_page(
@@ -88,15 +86,13 @@ def account_page(
 
     The page's accounts come from one indexed statement; their contacts (and so the status,
     contact count and last login) from a second, their invitations from a third."""
-    query = account_query(tenant_id, **filters)
-    key, nullable = _account_sort(tenant_id, sort)
+    query, account = filtered_accounts(tenant_id, **filters)
+    key, nullable = _account_sort(tenant_id, sort, account)
     if cursor is None and number > 1:  # a bare page number (old links): OFFSET
-        page = paginate(ordered(query, key, descending, ClientAccount.id), number)
+        page = paginate(ordered(query, key, descending, account.id), number)
     else:
-        page = keyset_page(
-            query, key, ClientAccount.id, descending, cursor, number, nullable=nullable
-        )
-    ids = [account.id for account in page.items]
+        page = keyset_page(query, key, account.id, descending, cursor, number, nullable=nullable)
+    ids = [item.id for item in page.items]
     links = (
         db.session.execute(
             select(AccountContact.account_id, AccountContact.login_enabled, Contact)
@@ -118,8 +114,8 @@ def account_page(
     for account_id, login, contact in links:
         contacts.setdefault(account_id, []).append((login, contact))
     rows = []
-    for account in page.items:
-        linked = contacts.get(account.id, [])
+    for item in page.items:
+        linked = contacts.get(item.id, [])
         counts: dict[ContactStatus, int] = {}
         for login, contact in linked:
             status = contact_status(contact, login, invitations.get(contact.id))
@@ -127,7 +123,7 @@ def account_page(
         logins = [c.last_login_at for _, c in linked if c.last_login_at is not None]
         rows.append(
             AccountListRow(
-                account,
+                item,
                 account_status(any(login for login, _ in linked)),
                 len(linked),
                 max(logins, default=None),
@@ -156,7 +152,8 @@ def account_count(tenant_id: int, **filters: str) -> Count:
     """How many accounts the filters match (all pages), for "Select all N matching": counted
     up to EXACT_UP_TO rows (a small firm sees the exact number), beyond that PostgreSQL's
     planner estimate instead of a count over the whole table (bench.client_lists: 244 ms)."""
-    ids = account_query(tenant_id, **filters).with_only_columns(ClientAccount.id).order_by(None)
+    query, account = filtered_accounts(tenant_id, **filters)
+    ids = query.with_only_columns(account.id).order_by(None)
     postgres = db.engine.dialect.name == "postgresql"
     counted = ids.limit(EXACT_UP_TO + 1) if postgres else ids
     found = db.session.scalar(select(func.count()).select_from(counted.subquery())) or 0

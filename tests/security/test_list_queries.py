@@ -21,12 +21,15 @@ from portal.auth.passwords import hash_password
 from portal.clients.models import AccountContact, ClientAccount, Contact, Invitation
 from portal.core.database import utcnow
 from portal.core.extensions import db
+from portal.core.pagination import encode_cursor
 from portal.documents.models import DocumentRequest
 from tests.fixtures.people import tenant_host
 
 SIZES = (10, 100)
 PAGES = ("/admin/clients/", "/admin/clients/pending", "/admin/clients/signups", "/admin/", "/")
 PASSWORD = "maple kettle horizon 58"
+# A page further down the clients list, as its Next link asks for it (a keyset cursor).
+DEEP = f"/admin/clients/?page=3&after={encode_cursor('account 0002', 0)}"
 
 
 @contextmanager
@@ -88,6 +91,10 @@ def add_rows(tenant_id: int, start: int, stop: int, member: Contact) -> None:
     "page",
     [
         "/admin/clients/?sort=-name",
+        "/admin/clients/?status=active&sort=-name",
+        "/admin/clients/?q=account&sort=-name",
+        DEEP,
+        "/admin/clients/pending",
         "/admin/clients/pending?sort=email",
         "/admin/clients/signups",
         "/admin/",
@@ -125,6 +132,9 @@ def test_list_page_query_count_does_not_grow_with_rows(  # type: ignore[no-untyp
         # Paginated staff lists show their first page: the newest name, or the first contact.
         marker = {
             "/admin/clients/pending?sort=email": "c0@clients.example",
+            # Latest sent first: all were sent at once, so the newest contact leads.
+            "/admin/clients/pending": f"c{size - 1}@clients.example",
+            DEEP: "Account 0002",
             "/admin/clients/signups": "Unverified sign-ups",
             "/admin/": f"of {size + 1} contact(s) active",  # the member counts too
         }.get(page, f"Account {size - 1:04d}")
