@@ -197,13 +197,15 @@ def _burst(port: int, forms: list[tuple[str, str]]) -> list[int]:
 def _probe(port: int, stop, samples) -> None:  # type: ignore[no-untyped-def]
     """GET the other page back to back until told to stop; send (start, latency ms) pairs."""
     timings = []
-    while not stop.is_set():
-        started = time.monotonic()
-        status = common.http_request(port, "GET", OTHER_PAGE, HOST, timeout=30)[0]
-        timings.append((started, (time.monotonic() - started) * 1000))
-        if status != 200:
-            raise RuntimeError(f"{OTHER_PAGE} answered {status}")
-    samples.put(timings)
+    try:
+        while not stop.is_set():
+            started = time.monotonic()
+            status = common.http_request(port, "GET", OTHER_PAGE, HOST, timeout=30)[0]
+            timings.append((started, (time.monotonic() - started) * 1000))
+            if status != 200:
+                raise RuntimeError(f"{OTHER_PAGE} answered {status}")
+    finally:
+        samples.put(timings)  # the parent waits for every probe's timings
 
 
 def _p99(latencies: list[float]) -> float:
