@@ -56,11 +56,7 @@ def _work(tenant: TenantSnapshot, bulk: BulkInvite) -> int:
     started = time.monotonic()
     bulk_id, since, processed = bulk.id, bulk.created_at, bulk.processed
     account_ids: list[int] = json.loads(bulk.account_ids)
-    sender = {
-        "invited_by": bulk.invited_by_label,
-        "staff_id": bulk.staff_id,
-        "personal_message": bulk.personal_message,
-    }
+    invited_by, staff_id, message = bulk.invited_by_label, bulk.staff_id, bulk.personal_message
     send = bulk.send_invitations
     _set(tenant.id, bulk_id, status=BulkStatus.RUNNING)
     db.session.commit()
@@ -73,7 +69,18 @@ def _work(tenant: TenantSnapshot, bulk: BulkInvite) -> int:
         contacts = enable_login_for_accounts(tenant.id, chunk)
         pending = [contact for contact in contacts if contact.activated_at is None]
         # A contact of two accounts, or of a chunk done before a restart, gets one email.
-        invited = send_invitations(tenant, pending, not_sent_since=since, **sender) if send else []
+        invited = (
+            send_invitations(
+                tenant,
+                pending,
+                invited_by=invited_by,
+                staff_id=staff_id,
+                personal_message=message,
+                not_sent_since=since,
+            )
+            if send
+            else []
+        )
         if not _advance(tenant.id, bulk_id, processed, len(chunk), len(invited)):
             db.session.rollback()  # another runner committed this chunk, or the run is gone
             return sent
