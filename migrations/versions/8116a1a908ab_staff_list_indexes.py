@@ -44,6 +44,13 @@ def upgrade():
     )
     op.create_index("ix_contacts_tenant_last_login", "contacts", ["tenant_id", "last_login_at"])
     op.create_index("ix_invitations_tenant_accepted", "invitations", ["tenant_id", "accepted_at"])
+    op.create_index(
+        "ix_client_accounts_tenant_test",
+        "client_accounts",
+        ["tenant_id", "id"],
+        sqlite_where=sa.text("is_test = 1"),
+        postgresql_where=sa.text("is_test IS true"),
+    )
     if op.get_bind().dialect.name != "postgresql":
         return
     # In the public schema, which no test or benchmark schema drop takes with it; the operator
@@ -66,6 +73,7 @@ def downgrade():
     if op.get_bind().dialect.name == "postgresql":
         for name, table, _ in reversed(TRIGRAM):
             op.drop_index(name, table_name=table)
+    op.drop_index("ix_client_accounts_tenant_test", table_name="client_accounts")
     op.drop_index("ix_invitations_tenant_accepted", table_name="invitations")
     op.drop_index("ix_contacts_tenant_last_login", table_name="contacts")
     op.drop_index("ix_invitations_tenant_sent", table_name="invitations")

@@ -55,6 +55,14 @@ class ClientAccount(TenantOwned, Model):
         Index("ix_client_accounts_tenant_lower_name", "tenant_id", text("lower(name)"), "id"),
         Index("ix_client_accounts_tenant_created", "tenant_id", "created_at", "id"),
         _trigram("ix_client_accounts_tenant_name_trgm", "name"),
+        # The firm's test client (portal.clients.test_client), looked up on the dashboard.
+        Index(
+            "ix_client_accounts_tenant_test",
+            "tenant_id",
+            "id",
+            sqlite_where=text("is_test = 1"),
+            postgresql_where=text("is_test IS true"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
