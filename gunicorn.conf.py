@@ -16,12 +16,14 @@ trusts forwarded headers exactly when the app does:
 gunicorn treats connections over a UNIX socket as trusted whatever this says: bind to a TCP
 address unless only the proxy can reach the socket.
 
-Workers are `gthread` with 8 threads each, not gunicorn's default `sync`: a sign-in spends
+Workers are `gthread` with 12 threads each, not gunicorn's default `sync`: a sign-in spends
 ~60 ms of CPU in argon2, and with sync workers 50 sign-ins at once queue every other request
-behind them (`bench/signin_burst.py`: p99 of `/robots.txt` ~200x its idle value). With threads,
-the other requests are served meanwhile; `portal.auth.passwords` lets one thread per process
-hash at a time (argon2 releases the GIL). 8 threads stay under the database pool's 15
-connections per process. Override with `--threads` / `--worker-class` on the command line.
+behind them (`bench/signin_burst.py`: p99 of `/robots.txt` ~200x its idle value; 12 threads:
+~2.5x). With threads, the other requests are served meanwhile; `portal.auth.passwords` lets
+one thread per process hash at a time (argon2 releases the GIL), and a thread waiting for it
+still holds a thread: 8 threads let an uneven burst fill a worker and stall requests behind
+it for seconds. 12 threads stay under the database pool's 15 connections per process.
+Override with `--threads` / `--worker-class` on the command line.
 """
 
 from __future__ import annotations
@@ -47,4 +49,4 @@ def allowed_forwarders(environ: Mapping[str, str] = os.environ) -> str:
 
 forwarded_allow_ips = allowed_forwarders()
 worker_class = "gthread"
-threads = 8
+threads = 12
