@@ -316,7 +316,7 @@ def _wait_ready(port: int, log: Path) -> None:
         return True
 
     try:
-        common.wait_until(answers, 60, f"gunicorn on port {port}", 0.2)
+        common.wait_until(answers, 300, f"gunicorn on port {port}", 0.2)
     except TimeoutError:
         print(common.log_tail(log), file=sys.stderr)
         raise
