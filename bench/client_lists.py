@@ -150,7 +150,9 @@ def _run_existing(url: str, requests: int) -> None:
             common.delete_redis_keys(prefix)
     print(f"redis: {'yes' if redis else 'no'}; median of {requests} loads after one warm-up")
     print(f"{'page':<32}{'10 accounts':>12}{'150k':>10}{'ratio':>7}{'SQL':>5}  slowest statement")
-    for name, small, big in zip(EXISTING_PAGES, results[SMALL_SLUG], results[BIG_SLUG]):
+    for name, small, big in zip(
+        EXISTING_PAGES, results[SMALL_SLUG], results[BIG_SLUG], strict=True
+    ):
         label = "deep page (2/3 down)" if name == "DEEP" else name
         print(
             f"{label:<32}{small.ms:>9.1f} ms{big.ms:>7.1f} ms{big.ms / small.ms:>7.2f}"

@@ -41,8 +41,9 @@ def cached(tenant_id: int, name: str, compute: Callable[[], Any]) -> Any:
     prefix = current_app.config["REDIS_KEY_PREFIX"]
     if redis is not None:
         try:
-            version = redis.get(f"{prefix}clients-version:{tenant_id}") or b"0"
-            key = f"{prefix}figures:{tenant_id}:{name}:{version.decode()}"
+            raw = redis.get(f"{prefix}clients-version:{tenant_id}")
+            version = raw.decode() if isinstance(raw, bytes) else str(raw or 0)
+            key = f"{prefix}figures:{tenant_id}:{name}:{version}"
             stored = redis.get(key)
             if stored is not None:
                 return json.loads(stored)
@@ -82,9 +83,7 @@ def bump(tenant_ids: set[int]) -> None:
 
 
 def _local() -> dict[str, Any]:
-    return current_app.extensions.setdefault(
-        "foyer.client_figures", {"versions": {}, "values": {}}
-    )
+    return current_app.extensions.setdefault("foyer.client_figures", {"versions": {}, "values": {}})
 
 
 def _changed(instance: object) -> bool:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, null, or_, select, true
+from sqlalchemy import ColumnElement, and_, exists, func, null, or_, select, true
 from sqlalchemy.orm import aliased
 
 from portal.clients.directory import filtered_accounts
@@ -165,7 +165,7 @@ def account_count(tenant_id: int, **filters: str) -> Count:
 def _estimate(statement: Any) -> int:
     """The planner's row estimate for `statement` (PostgreSQL statistics, no rows read)."""
     compiled = statement.compile(dialect=db.engine.dialect)
-    plan = (
+    plan: Any = (
         db.session.connection()
         .exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}", compiled.params)
         .scalar()
@@ -215,7 +215,7 @@ def pending_page(
     """Contacts with portal access on a live account who have not activated yet (`only`:
     just these contact ids, for actions on the selected rows)."""
 
-    def pending(invitation: Any, query: Select[Any]) -> Select[Any]:
+    def pending(invitation: Any, query: Any) -> Any:
         """The list's conditions on `query` (contacts joined to their latest invitation)."""
         has_access = exists().where(
             AccountContact.tenant_id == Contact.tenant_id,
@@ -331,7 +331,7 @@ def pending_page(
     return replace(page, items=rows)
 
 
-def _with_latest_invitation(tenant_id: int) -> tuple[Any, Select[Any]]:
+def _with_latest_invitation(tenant_id: int) -> tuple[Any, Any]:
     """(invitation entity, contacts outer-joined to their latest invitation): a LATERAL
     subquery on PostgreSQL (an index probe per contact read), the latest id on SQLite."""
     if db.engine.dialect.name == "postgresql":
