@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -16,6 +16,7 @@ from portal.auth import api_tokens
 from portal.auth.roles import Permission
 from portal.core.errors import UserError, form_status, show_on_form
 from portal.core.extensions import db
+from portal.core.pagination import page_number, paginate
 from tenants.context import current_tenant
 
 bp = Blueprint("admin_api_tokens", __name__, url_prefix="/admin/settings/api-tokens")
@@ -69,7 +70,7 @@ def index() -> ResponseReturnValue:
         "admin/api/tokens.html",
         form=form,
         plaintext=plaintext,
-        tokens=api_tokens.tokens_of(current_tenant.id),
+        page=paginate(api_tokens.tokens_query(current_tenant.id), page_number(request.args)),
     ), form_status(form)
 
 

@@ -3,7 +3,7 @@ tokens, which reach the operator API (tenants) on the platform host and nothing 
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -14,6 +14,7 @@ from portal.audit.service import Outcome, record
 from portal.auth import api_tokens
 from portal.core.errors import UserError, form_status, show_on_form
 from portal.core.extensions import db
+from portal.core.pagination import page_number, paginate
 
 bp = Blueprint("operator_api_tokens", __name__, url_prefix="/operator/api-tokens")
 
@@ -50,7 +51,7 @@ def index() -> ResponseReturnValue:
         "admin/api/operator_tokens.html",
         form=form,
         plaintext=plaintext,
-        tokens=api_tokens.tokens_of(None),
+        page=paginate(api_tokens.tokens_query(None), page_number(request.args)),
     ), form_status(form)
 
 

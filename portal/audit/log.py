@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Select, delete, select
+from sqlalchemy import ColumnElement, ScalarSelect, Select, delete, select
 
 from portal.audit.models import AuditEvent
 from portal.core.database import utcnow
@@ -55,8 +55,24 @@ def events_page(
 
 def event_names(tenant: TenantSnapshot | int) -> list[str]:
     """Every kind of event this firm's log holds, for the filter's choices."""
-    query = owned(AuditEvent, tenant).with_only_columns(AuditEvent.event).distinct()
-    return list(db.session.scalars(query.order_by(AuditEvent.event)))
+    return list(db.session.scalars(event_names_query(tenant)))
+
+
+def event_names_query(tenant: TenantSnapshot | int) -> Select[tuple[str]]:
+    """The firm's distinct event names, in order.
+
+    Event names are open-ended (staff actions are named after their endpoint), so they are read
+    from the log, but not by a DISTINCT over millions of rows: one recursive query hops from
+    each name to the next in the (tenant_id, event, at) index, one index seek per name."""
+
+    def after(previous: ColumnElement[str] | None = None) -> ScalarSelect[str]:
+        criteria = [] if previous is None else [AuditEvent.event > previous]
+        query = owned(AuditEvent, tenant, *criteria).with_only_columns(AuditEvent.event)
+        return query.order_by(AuditEvent.event).limit(1).scalar_subquery()
+
+    names = select(after().label("event")).cte("event_names", recursive=True)
+    names = names.union_all(select(after(names.c.event)).where(names.c.event.is_not(None)))
+    return select(names.c.event).where(names.c.event.is_not(None))
 
 
 def purge_expired(retention_days: int) -> int:

@@ -11,7 +11,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, delete, select
+from sqlalchemy import ForeignKey, Select, String, Text, UniqueConstraint, delete, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core.database import utcnow
@@ -108,11 +108,17 @@ def authenticate(raw: str) -> ApiToken | None:
     return token
 
 
-def tokens_of(tenant_id: int | None) -> list[ApiToken]:
+def tokens_query(tenant_id: int | None) -> Select[tuple[ApiToken]]:
+    """A firm's tokens (the operator's when `tenant_id` is None), newest first, for paging."""
     query = select(ApiToken).where(
         ApiToken.tenant_id.is_(None) if tenant_id is None else ApiToken.tenant_id == tenant_id
     )
-    return list(db.session.scalars(query.order_by(ApiToken.id.desc()).limit(200)))
+    return query.order_by(ApiToken.id.desc())
+
+
+def tokens_of(tenant_id: int | None) -> list[ApiToken]:
+    """The newest 200 tokens (the command line's listing)."""
+    return list(db.session.scalars(tokens_query(tenant_id).limit(200)))
 
 
 def revoke(tenant_id: int | None, token_id: int) -> ApiToken | None:

@@ -3,7 +3,7 @@ SQL statements at 10 rows as at 100 (no N+1), and show a page of rows, not the w
 
 Rows are inserted directly (the flows that create them are tested elsewhere). Each page is
 loaded once to warm the caches, then counted. A paginated list of 100 rows shows its first page
-and a "Next" link; a list bounded by design (the firm's own settings, capped token lists) shows
+and a "Next" link; a list bounded by design (the firm's own settings, a capped file choice) shows
 every row.
 """
 
@@ -231,7 +231,13 @@ PAGES = {
     "account matters": ListPage(
         "firm", "/admin/invoices/accounts/{account_id}/matters", _matters, "Matter {:04d}", "oldest"
     ),
-    # Bounded by design: the newest 200 tokens or files to choose from; the firm's own settings
+    "firm api tokens": ListPage(
+        "firm", "/admin/settings/api-tokens/", _tokens(firm=True), "Token {:04d}", "newest"
+    ),
+    "operator api tokens": ListPage(
+        "operator", "/operator/api-tokens/", _tokens(firm=False), "Token {:04d}", "newest"
+    ),
+    # Bounded by design: the newest 200 files to choose from; the firm's own settings
     # (links in its navigation, request types, services); a course's outline.
     "share a file": ListPage(
         "firm",
@@ -252,12 +258,6 @@ PAGES = {
     ),
     "staff course outline": ListPage(
         "firm", "/admin/courses/{course_id}", _lessons, "Lesson {:04d}", "oldest", False
-    ),
-    "firm api tokens": ListPage(
-        "firm", "/admin/settings/api-tokens/", _tokens(firm=True), "Token {:04d}", "newest", False
-    ),
-    "operator api tokens": ListPage(
-        "operator", "/operator/api-tokens/", _tokens(firm=False), "Token {:04d}", "newest", False
     ),
     "links": ListPage("client", "/links/", _links, "Link {:04d}", "oldest", False),
 }
