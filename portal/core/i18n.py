@@ -8,11 +8,13 @@ composer, the clients package); `portal.clients.languages` is their public face.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from babel import Locale, UnknownLocaleError
+from babel.support import NullTranslations
 from flask import Flask, g
-from flask_babel import Babel
+from flask.globals import _cv_app
+from flask_babel import Babel, get_translations
 
 babel = Babel()
 
@@ -45,6 +47,32 @@ def current_locale() -> str:
 def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
     babel.init_app(app, locale_selector=current_locale)
+    # Templates' _() with the same catalogues, found without Flask-Babel's four proxy lookups
+    # per string (~40 strings a page: `python -m bench.request_profile --page home`).
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]  # jinja2.ext.i18n
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+    )
+
+
+_catalogues: dict[Locale, Any] = {}
+
+
+def _translations() -> NullTranslations:
+    """This request's catalogue (or the one `force_locale` chose), per process and locale,
+    read from where Flask-Babel keeps the locale; Flask-Babel answers until it has one."""
+    ctx = _cv_app.get(None)
+    state = getattr(ctx.g, "_flask_babel", None) if ctx is not None else None
+    locale = getattr(state, "babel_locale", None)
+    if locale is None:
+        return get_translations()
+    catalogue = _catalogues.get(locale)
+    if catalogue is None:
+        catalogue = _catalogues[locale] = get_translations()
+    return catalogue
 
 
 def N_(message: str) -> str:

@@ -10,6 +10,7 @@ tests/fixtures/queries.counting; rows are inserted directly.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -201,3 +202,14 @@ def test_module_pages_do_not_read_module_settings(  # type: ignore[no-untyped-de
     # The menu's badge and the bell's count share one statement.
     counts = [s for s in statements if "count(" in s and "notifications" in s]
     assert len(counts) <= 1, "\n".join(counts)
+
+
+def test_theme_files_are_fingerprinted_and_kept_for_a_year(portal) -> None:  # type: ignore[no-untyped-def]
+    page = portal.get("/sign-in").get_data(as_text=True)
+    match = re.search(r'href="(/_themes/default/portal\.css\?v=[0-9a-f]{12})"', page)
+    assert match, "the stylesheet's URL carries no fingerprint"
+    response = portal.get(match.group(1))
+    assert response.status_code == 200
+    assert response.cache_control.max_age == 365 * 86400 and response.cache_control.immutable
+    stale = portal.get("/_themes/default/portal.css?v=000000000000")
+    assert stale.status_code == 200 and stale.cache_control.max_age == 3600
