@@ -108,7 +108,7 @@ def authenticate(raw: str) -> ApiToken | None:
     return token
 
 
-def tokens_query(tenant_id: int | None) -> Select[tuple[ApiToken]]:
+def tokens_query(tenant_id: int | None) -> Select[ApiToken]:
     """A firm's tokens (the operator's when `tenant_id` is None), newest first, for paging."""
     query = select(ApiToken).where(
         ApiToken.tenant_id.is_(None) if tenant_id is None else ApiToken.tenant_id == tenant_id
