@@ -22,6 +22,15 @@ from tests.clients.test_bulk_and_pending import _seed_accounts
 ACCOUNTS = 250  # two chunks: more than one, so the run gets a thread
 
 
+@pytest.fixture(autouse=True)
+def _join_runs():  # type: ignore[no-untyped-def]
+    """A run's thread must not send into the next test's SMTP server."""
+    yield
+    for thread in threading.enumerate():
+        if thread.name.startswith("foyer-job-"):
+            thread.join(timeout=120)
+
+
 def _post_bulk(firm):  # type: ignore[no-untyped-def]
     response = firm.submit(
         "/admin/clients/",
@@ -59,7 +68,7 @@ def _gate_chunks(monkeypatch, gate: threading.Event, fail_at: int | None = None)
     return chunks
 
 
-@pytest.mark.timeout(180)
+@pytest.mark.timeout(400)
 def test_the_request_answers_while_the_run_works_and_every_email_arrives(
     firm, tenant, smtp, monkeypatch
 ):
@@ -84,7 +93,7 @@ def test_the_request_answers_while_the_run_works_and_every_email_arrives(
     assert db.session.scalar(select(func.count(Invitation.id))) == ACCOUNTS
 
 
-@pytest.mark.timeout(180)
+@pytest.mark.timeout(400)
 def test_a_run_stopped_by_an_error_says_so_and_the_error_is_logged(
     firm, tenant, smtp, monkeypatch, caplog
 ):
@@ -105,7 +114,7 @@ def test_a_run_stopped_by_an_error_says_so_and_the_error_is_logged(
     assert len(smtp.messages) == 200, "nothing of the failed chunk was sent"
 
 
-@pytest.mark.timeout(180)
+@pytest.mark.timeout(400)
 def test_a_stalled_run_resumes_where_its_count_stands(firm, tenant, smtp):
     _seed_accounts(tenant.id, 300)
     ids = db.session.scalars(select(ClientAccount.id).order_by(ClientAccount.id)).all()
