@@ -55,6 +55,10 @@ def upgrade():
         return
     # In the public schema, which no test or benchmark schema drop takes with it; the operator
     # classes are then named with their schema, whatever the connection's search_path.
+    # CREATE EXTENSION IF NOT EXISTS is not safe against itself: two processes migrating at
+    # once (parallel test workers on a fresh database) both insert it and one fails. A lock held
+    # until this transaction ends makes them take turns.
+    op.execute("SELECT pg_advisory_xact_lock(81161908)")
     for extension in ("pg_trgm", "btree_gin"):
         op.execute(f"CREATE EXTENSION IF NOT EXISTS {extension} SCHEMA public")
     schema = op.get_bind().scalar(
