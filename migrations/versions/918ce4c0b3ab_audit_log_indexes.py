@@ -10,7 +10,6 @@ hops from one name to the next in this index instead of reading the firm's whole
 
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
 revision = "918ce4c0b3ab"
 down_revision = "fe21a8945c6e"
@@ -19,9 +18,7 @@ depends_on = None
 
 
 def upgrade():
-    op.create_index(
-        "ix_audit_events_tenant_event_at", "audit_events", ["tenant_id", "event", "at"]
-    )
+    op.create_index("ix_audit_events_tenant_event_at", "audit_events", ["tenant_id", "event", "at"])
 
 
 def downgrade():
