@@ -58,6 +58,7 @@ def _account_sort(tenant_id: int, sort: str, account: Any) -> tuple[Any, bool]:
     if sort == "last_login":
         latest = (
             select(func.max(Contact.last_login_at))
+            .select_from(AccountContact)
             .join(
                 Contact,
                 and_(
