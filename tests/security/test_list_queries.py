@@ -9,13 +9,9 @@ signed-in client belongs to every account.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
-from typing import Any
 
 import pytest
-from sqlalchemy import event
 
 from portal.auth.passwords import hash_password
 from portal.clients.models import AccountContact, ClientAccount, Contact, Invitation
@@ -24,28 +20,13 @@ from portal.core.extensions import db
 from portal.core.pagination import encode_cursor
 from portal.documents.models import DocumentRequest
 from tests.fixtures.people import tenant_host
+from tests.fixtures.queries import counting
 
 SIZES = (10, 100)
 PAGES = ("/admin/clients/", "/admin/clients/pending", "/admin/clients/signups", "/admin/", "/")
 PASSWORD = "maple kettle horizon 58"
 # A page further down the clients list, as its Next link asks for it (a keyset cursor).
 DEEP = f"/admin/clients/?page=3&after={encode_cursor('account 0002', 0)}"
-
-
-@contextmanager
-def counting() -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        # The tenant cache reads its shared version at most once a second: time, not rows.
-        if "cache_versions" not in statement:
-            statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
 
 
 def add_rows(tenant_id: int, start: int, stop: int, member: Contact) -> None:
