@@ -36,6 +36,7 @@ import psycopg
 from bench import common, dataset
 from bench.loadgen import WRK_MISSING, LoadResult, has_wrk, run_load
 from bench.tenant_resolution import Side, _serve
+from portal.core.pagination import encode_cursor
 
 SECRET_KEY = "bench-secret-key-0123456789abcdef"
 BIG_HOST = f"{dataset.BIG_SLUG}.{dataset.PLATFORM_DOMAIN}"
@@ -100,7 +101,9 @@ def main(argv: list[str] | None = None) -> int:
                 foyer.port, SMALL_HOST, "/admin/sign-in", _owner(dataset.SMALL_SLUG)
             ),
         }
-        targets = _targets(hello, template, foyer, _accounts(url))
+        accounts = _accounts(url)
+        deep = min(MAX_PAGE, max(1, accounts // PER_PAGE * 9 // 10))
+        targets = _targets(hello, template, foyer, accounts, _deep_cursor(url, deep))
         if args.only:
             targets = [t for t in targets if t.side is not foyer or args.only in t.name]
         _describe(args, url, use_wrk)
@@ -156,7 +159,21 @@ def _accounts(url: str) -> int:
     return int(row[0]) if row else 0
 
 
-def _targets(hello: Side, template: Side, foyer: Side, accounts: int) -> list[Target]:
+def _deep_cursor(url: str, page: int) -> str:
+    """The `after=` cursor of the clients list's Next link that leads to `page` (sorted by
+    name), as staff paging down the list would follow it."""
+    with psycopg.connect(dataset.libpq_url(url)) as conn:
+        row = conn.execute(
+            "SELECT lower(name), id FROM client_accounts WHERE tenant_id = %s"
+            " AND archived_at IS NULL ORDER BY lower(name), id OFFSET %s LIMIT 1",
+            (dataset.BIG, (page - 1) * PER_PAGE - 1),
+        ).fetchone()
+    return encode_cursor(row[0], row[1]) if row else ""
+
+
+def _targets(
+    hello: Side, template: Side, foyer: Side, accounts: int, deep_cursor: str = ""
+) -> list[Target]:
     deep = min(MAX_PAGE, max(1, accounts // PER_PAGE * 9 // 10))
     targets = [
         Target("bare Flask hello", hello, "/hello", "localhost"),
@@ -169,7 +186,7 @@ def _targets(hello: Side, template: Side, foyer: Side, accounts: int) -> list[Ta
     staff_pages = (
         ("clients, first page", "/admin/clients/"),
         ("clients, filtered", "/admin/clients/?status=active"),
-        (f"clients, page {deep}", f"/admin/clients/?page={deep}"),
+        (f"clients, page {deep}", f"/admin/clients/?page={deep}&after={deep_cursor}"),
         ("clients, text search", "/admin/clients/?q=" + urllib.parse.quote("Company 12")),
         ("pending list", "/admin/clients/pending"),
         ("dashboard home", "/admin/"),
