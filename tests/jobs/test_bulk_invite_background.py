@@ -81,6 +81,9 @@ def test_the_request_answers_while_the_run_works_and_every_email_arrives(
     page = firm.get(progress).get_data(as_text=True)
     assert f"Working: 0 of {ACCOUNTS} accounts processed" in page
     assert '<meta http-equiv="refresh"' in page
+    deadline = time.monotonic() + 30  # the thread starts after the response: give it time
+    while not chunks and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert chunks == [200], "the run waits in its own thread on its first chunk"
     gate.set()
     page = _wait_for_page(firm, progress, f"Done: {ACCOUNTS} of {ACCOUNTS} accounts processed")
