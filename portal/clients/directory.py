@@ -23,6 +23,7 @@ from portal.clients.invitations import (
     notify_account_added,
 )
 from portal.clients.models import (
+    CONTACT_OF_LINK,
     AccountContact,
     AccountKind,
     AccountTag,
@@ -321,10 +322,7 @@ def _searched(tenant_id: int, search: str) -> Any:
         select(AccountContact.account_id)
         .join(
             Contact,
-            and_(
-                Contact.tenant_id == AccountContact.tenant_id,
-                Contact.id == AccountContact.contact_id,
-            ),
+            CONTACT_OF_LINK,
         )
         .where(
             AccountContact.tenant_id == tenant_id,

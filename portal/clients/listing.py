@@ -17,7 +17,13 @@ from sqlalchemy.orm import aliased
 
 from portal.clients.directory import filtered_accounts
 from portal.clients.invitations import latest_invitations
-from portal.clients.models import AccountContact, ClientAccount, Contact, Invitation
+from portal.clients.models import (
+    CONTACT_OF_LINK,
+    AccountContact,
+    ClientAccount,
+    Contact,
+    Invitation,
+)
 from portal.clients.pending import PendingRow
 from portal.clients.status import AccountStatus, ContactStatus, account_status, contact_status
 from portal.core.database import utcnow
@@ -61,10 +67,7 @@ def _account_sort(tenant_id: int, sort: str, account: Any) -> tuple[Any, bool]:
             .select_from(AccountContact)
             .join(
                 Contact,
-                and_(
-                    Contact.tenant_id == AccountContact.tenant_id,
-                    Contact.id == AccountContact.contact_id,
-                ),
+                CONTACT_OF_LINK,
             )
             .where(links)
             .scalar_subquery()
@@ -99,10 +102,7 @@ def account_page(
             select(AccountContact.account_id, AccountContact.login_enabled, Contact)
             .join(
                 Contact,
-                and_(
-                    Contact.tenant_id == AccountContact.tenant_id,
-                    Contact.id == AccountContact.contact_id,
-                ),
+                CONTACT_OF_LINK,
             )
             .where(AccountContact.tenant_id == tenant_id, AccountContact.account_id.in_(ids))
             .order_by(Contact.name, Contact.email)
@@ -406,10 +406,7 @@ def search_accounts(tenant_id: int, text: str, limit: int = 10) -> list[tuple[in
         select(AccountContact.account_id)
         .join(
             Contact,
-            and_(
-                Contact.tenant_id == AccountContact.tenant_id,
-                Contact.id == AccountContact.contact_id,
-            ),
+            CONTACT_OF_LINK,
         )
         .where(
             AccountContact.tenant_id == tenant_id,

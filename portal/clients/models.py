@@ -12,6 +12,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    and_,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -269,3 +270,10 @@ class ClientImport(TenantOwned, Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
+
+
+# The join from an account link to its contact, on the composite key (the tenant too, so the
+# (tenant, id) indexes serve): `select(...).select_from(AccountContact).join(Contact, ...)`.
+CONTACT_OF_LINK = and_(
+    Contact.tenant_id == AccountContact.tenant_id, Contact.id == AccountContact.contact_id
+)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, exists, or_, select
 
-from portal.clients.models import AccountContact, AccountTag, Contact
+from portal.clients.models import CONTACT_OF_LINK, AccountContact, AccountTag, Contact
 from portal.core.extensions import db
 from portal.courses.models import (
     Course,
@@ -67,8 +67,7 @@ def audience(tenant: TenantSnapshot, course: Course) -> dict[int, int | None]:
         select(AccountContact.contact_id, AccountContact.account_id)
         .join(
             Contact,
-            (Contact.tenant_id == AccountContact.tenant_id)
-            & (Contact.id == AccountContact.contact_id),
+            CONTACT_OF_LINK,
         )
         .where(
             AccountContact.tenant_id == tenant.id,
